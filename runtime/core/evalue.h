@@ -57,6 +57,15 @@ class BoxedEValueList final {
   size_t size_ = 0;
 };
 
+// The get() specializations are defined after EValue (they read its items)
+// but declared here, before EValue's inline accessors instantiate them.
+template <>
+inline ArrayRef<int64_t> BoxedEValueList<int64_t>::get() const;
+template <>
+inline ArrayRef<Tensor> BoxedEValueList<Tensor>::get() const;
+template <>
+inline ArrayRef<OptionalTensor> BoxedEValueList<OptionalTensor>::get() const;
+
 class EValue final {
  public:
   EValue() : tag_(Tag::None) { payload_.i = 0; }

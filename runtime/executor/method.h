@@ -69,6 +69,10 @@ class Method final {
   // (and so is overwritten by the next execute()).
   bool output_is_memory_planned(size_t index) const;
 
+  // Sizes of per-instruction and per-delegate state, for MethodMeta.
+  static size_t instruction_bytes();
+  static size_t delegate_state_bytes();
+
   // Number of instructions the last execute() ran (after jumps).
   size_t last_instruction_count() const { return last_instruction_count_; }
 
@@ -83,8 +87,12 @@ class Method final {
   Error parse_values();
   Error init_delegates();
   Error resolve_instructions();
+  Error parse_tensor(size_t index, const void* serialized, EValue* out);
   Error execute_instruction(size_t pc, size_t* next_pc);
-  void* method_alloc(size_t bytes);
+  // Takes `bytes` (rounded to kMethodAllocatorAlignment) from the method
+  // allocator; zero bytes yields null and Ok.
+  Error method_alloc(size_t bytes, void** out);
+  bool input_is_planned(size_t index) const;
 
   const Program* program_ = nullptr;
   const executorch_flatbuffer::ExecutionPlan* plan_ = nullptr;
@@ -96,8 +104,6 @@ class Method final {
   bool* input_set_ = nullptr;
   size_t num_inputs_ = 0;
   size_t num_outputs_ = 0;
-  const int32_t* input_indices_ = nullptr;   // into values_, verified
-  const int32_t* output_indices_ = nullptr;  // into values_, verified
   Instruction* instructions_ = nullptr;
   size_t num_instructions_ = 0;
   DelegateState* delegates_ = nullptr;

@@ -63,6 +63,7 @@ class MethodMeta final {
  private:
   Result<TensorInfo> tensor_info(int32_t value_index) const;
   Result<Tag> value_tag(int32_t value_index) const;
+  size_t num_instructions_total() const;
   const executorch_flatbuffer::ExecutionPlan* plan_;
 };
 

@@ -82,8 +82,8 @@ class Program final : public NamedDataMap {
   // Constant tensor data of `data_buffer_idx` (constant segment or the
   // deprecated inline buffers), checked to hold `nbytes`.
   Result<const void*> constant_data(size_t data_buffer_idx, size_t nbytes) const;
-  // Initial value of a mutable planned tensor.
-  Result<const void*> mutable_data(size_t segment_table_index, size_t data_buffer_idx, size_t nbytes) const;
+  // Copies the initial value of a mutable planned tensor into `dst`.
+  Error copy_mutable_data(size_t table_index, size_t data_buffer_idx, void* dst, size_t nbytes) const;
   // Loads segment `index` (delegate blobs, named data) through the loader.
   Result<FreeableBuffer> load_segment(size_t index, const SegmentInfo& info) const;
   // Loads the blob of a BackendDelegate (inline or segment) with size caps.
