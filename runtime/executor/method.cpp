@@ -498,10 +498,32 @@ Error Method::set_output_data_ptr(void* data, size_t size, size_t index) {
   return Error::Ok;
 }
 
+// A tensor argument with elements but no memory (an unplanned value nothing
+// has bound) would be dereferenced as null by the callee. A kernel's output
+// (its last argument, which `out` aliases) may receive its pointer from the
+// kernel itself (et_view), so it is exempt there.
+Error Method::check_arguments_have_data(const Instruction& ins, bool exempt_output) const {
+  const EValue* output = ins.num_args > 0 ? ins.args[ins.num_args - 1] : nullptr;
+  for (size_t a = 0; a < ins.num_args; ++a) {
+    const EValue* v = ins.args[a];
+    if (exempt_output && v == output) continue;
+    if (v->is_tensor() && v->to_tensor().const_data_ptr() == nullptr && v->to_tensor().nbytes() > 0) {
+      return fail(Error::InvalidState, "argument %zu (value %td) is a tensor without memory", a, v - values_);
+    }
+  }
+  return Error::Ok;
+}
+
 Error Method::execute_instruction(size_t pc, size_t* next_pc) {
   Instruction& ins = instructions_[pc];
   switch (ins.kind) {
     case Instruction::Kind::Kernel: {
+      Error missing_data = check_arguments_have_data(ins, true);
+      if (missing_data != Error::Ok) {
+        char op_name[128];
+        detail::format_operator_name(ins.op, op_name, sizeof(op_name));
+        return add_context(missing_data, "operator %s", op_name);
+      }
       KernelRuntimeContext context(memory_manager_->temp_allocator(), options_.thread_pool);
       ins.fn(context, Span<EValue*>(ins.args, ins.num_args));
       if (context.failure_state() != Error::Ok) {
@@ -513,6 +535,7 @@ Error Method::execute_instruction(size_t pc, size_t* next_pc) {
     }
     case Instruction::Kind::Delegate: {
       DelegateState& state = delegates_[ins.a];
+      EMBER_TRY_CTX(check_arguments_have_data(ins, false), "delegate %d (%s)", ins.a, state.id);
       BackendExecutionContext context{memory_manager_->temp_allocator(), options_.thread_pool, name()};
       Error e = state.backend->execute(context, state.handle, Span<EValue*>(ins.args, ins.num_args));
       if (e != Error::Ok) return add_context(e, "delegate %d (%s)", ins.a, state.id);

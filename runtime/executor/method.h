@@ -89,6 +89,7 @@ class Method final {
   Error resolve_instructions();
   Error parse_tensor(size_t index, const void* serialized, EValue* out);
   Error execute_instruction(size_t pc, size_t* next_pc);
+  Error check_arguments_have_data(const Instruction& ins, bool exempt_output) const;
   // Takes `bytes` (rounded to kMethodAllocatorAlignment) from the method
   // allocator; zero bytes yields null and Ok.
   Error method_alloc(size_t bytes, void** out);
