@@ -1,5 +1,6 @@
 // HostValue: a method input or output owned by the host (std::vector storage),
-// the currency of Module::run and executor_runner.
+// the currency of Module::run and executor_runner. A HostValue owns all of its
+// bytes; copies are deep, and nothing in it points into a Method or Program.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@ struct HostTensor {
   std::vector<uint8_t> dim_order;  // empty = contiguous
   std::vector<uint8_t> data;       // numel * element_size bytes, in dim_order
 
+  // Product of sizes (1 for rank 0); 0 when a size is negative or the
+  // product overflows, so validate sizes before trusting it.
   size_t numel() const;
   template <typename T>
   const T* data_as() const {
@@ -34,7 +37,11 @@ struct HostTensor {
     t.dtype = ScalarTypeOf<T>::value;
     t.sizes = std::move(sizes);
     t.data.resize(values.size() * sizeof(T));
-    if (!values.empty()) std::memcpy(t.data.data(), values.data(), t.data.size());
+    // Element by element: std::vector<bool> has no data().
+    for (size_t i = 0; i < values.size(); ++i) {
+      const T v = values[i];
+      std::memcpy(t.data.data() + i * sizeof(T), &v, sizeof(T));
+    }
     return t;
   }
 };

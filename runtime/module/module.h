@@ -50,6 +50,11 @@ class Module final {
   // Loads (once) and returns the method; valid while the Module lives.
   Result<Method*> load_method(const std::string& name);
 
+  // Bytes the loaded method's allocator had to take from the heap beyond the
+  // exact MethodMeta::method_allocator_bytes() block (0 unless a delegate
+  // allocated at init). NotFound when the method is not loaded.
+  Result<size_t> method_allocator_heap_bytes(const std::string& name) const;
+
   // Sets inputs, executes, copies outputs out.
   Result<std::vector<HostValue>> run(const std::string& method_name, const std::vector<HostValue>& inputs);
 

@@ -1,0 +1,21 @@
+#include <mutex>
+
+#include "kernels/portable/register_portable_kernels.h"
+#include "kernels/prim/register_prim_ops.h"
+#include "runtime/module/module.h"
+
+namespace ember {
+
+Error register_all_kernels_and_backends() {
+  // Registration fills process-wide tables; do it once, and remember the
+  // outcome so every later caller sees the same result.
+  static std::once_flag once;
+  static Error result = Error::Ok;
+  std::call_once(once, [] {
+    result = register_portable_kernels();
+    if (result == Error::Ok) result = register_prim_ops();
+  });
+  return result;
+}
+
+}  // namespace ember
