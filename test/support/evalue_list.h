@@ -1,0 +1,33 @@
+// OwnedIntList: an int list EValue for tests, owning the boxed items and the
+// scratch array a BoxedEValueList needs. The EValue from evalue() is valid as
+// long as the OwnedIntList lives; items can be changed through item(i) to
+// mimic values written by earlier instructions.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/core/evalue.h"
+
+namespace ember::test {
+
+class OwnedIntList final {
+ public:
+  explicit OwnedIntList(const std::vector<int64_t>& values) : scratch_(values.size()) {
+    items_.reserve(values.size());
+    for (int64_t v : values) items_.emplace_back(v);
+    for (EValue& e : items_) pointers_.push_back(&e);
+  }
+  OwnedIntList(const OwnedIntList&) = delete;
+  OwnedIntList& operator=(const OwnedIntList&) = delete;
+
+  EValue evalue() { return EValue(BoxedEValueList<int64_t>(pointers_.data(), scratch_.data(), items_.size())); }
+  EValue& item(size_t i) { return items_[i]; }
+
+ private:
+  std::vector<EValue> items_;
+  std::vector<EValue*> pointers_;
+  std::vector<int64_t> scratch_;
+};
+
+}  // namespace ember::test
