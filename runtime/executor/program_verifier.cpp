@@ -20,6 +20,13 @@ size_t vsize(const flatbuffers::Vector<T>* v) {
   return v == nullptr ? 0 : v->size();
 }
 
+// The flatbuffers verifier only checks a vector's 4-byte length prefix; 8-byte
+// elements must be aligned too before we read them.
+template <typename T>
+bool elements_aligned(const flatbuffers::Vector<T>* v) {
+  return v == nullptr || reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+}
+
 struct PlanChecker {
   const fb::Program* program;
   const fb::ExecutionPlan* plan;
@@ -69,6 +76,9 @@ struct PlanChecker {
                             vsize(sizes) == 0 ? 0 : vsize(sizes) - 1);
       uint64_t arena = static_cast<uint64_t>(sizes->Get(id));
       uint64_t offset = detail::planned_offset(alloc);
+      EMBER_CHECK_OR_RETURN(offset % element_size(static_cast<ScalarType>(type)) == 0, Error::InvalidProgram,
+                            "value %zu: planned offset %llu is not aligned to its element size", i,
+                            static_cast<unsigned long long>(offset));
       EMBER_CHECK_OR_RETURN(offset <= arena && nbytes <= arena - offset, Error::InvalidProgram,
                             "value %zu: planned at [%llu, +%zu) outside arena %u of %llu bytes", i,
                             static_cast<unsigned long long>(offset), nbytes, id, static_cast<unsigned long long>(arena));
@@ -94,6 +104,9 @@ struct PlanChecker {
         EMBER_CHECK_OR_RETURN(cs != nullptr && idx < vsize(cs->offsets()), Error::InvalidProgram,
                               "value %zu: constant %u not in the constant segment table", i, idx);
         uint64_t offset = cs->offsets()->Get(idx);
+        EMBER_CHECK_OR_RETURN(offset % element_size(static_cast<ScalarType>(type)) == 0, Error::InvalidProgram,
+                              "value %zu: constant offset %llu is not aligned to its element size", i,
+                              static_cast<unsigned long long>(offset));
         EMBER_CHECK_OR_RETURN(offset <= constant_segment_size && nbytes <= constant_segment_size - offset,
                               Error::InvalidProgram, "value %zu: constant [%llu, +%zu) outside the constant segment of %llu bytes",
                               i, static_cast<unsigned long long>(offset), nbytes,
@@ -104,6 +117,7 @@ struct PlanChecker {
   }
 
   Error check_value_list(size_t i, const flatbuffers::Vector<int64_t>* items) {
+    EMBER_CHECK_OR_RETURN(elements_aligned(items), Error::InvalidProgram, "value %zu: misaligned int list", i);
     for (size_t j = 0; j < vsize(items); ++j) {
       int64_t v = items->Get(static_cast<flatbuffers::uoffset_t>(j));
       EMBER_CHECK_OR_RETURN(in_range(v) && value_type(plan, v) == fb::KernelTypes::Int, Error::InvalidProgram,
@@ -143,6 +157,10 @@ struct PlanChecker {
         case fb::KernelTypes::IntList:
           EMBER_TRY(check_value_list(i, v->val_as_IntList()->items()));
           break;
+        case fb::KernelTypes::DoubleList:
+          EMBER_CHECK_OR_RETURN(elements_aligned(v->val_as_DoubleList()->items()), Error::InvalidProgram,
+                                "value %zu: misaligned double list", i);
+          break;
         case fb::KernelTypes::TensorList:
           EMBER_TRY(check_tensor_list(i, v->val_as_TensorList()->items(), false));
           break;
@@ -176,6 +194,7 @@ struct PlanChecker {
 
   Error check_arenas() {
     auto* sizes = plan->non_const_buffer_sizes();
+    EMBER_CHECK_OR_RETURN(elements_aligned(sizes), Error::InvalidProgram, "misaligned arena size list");
     uint64_t total = 0;
     for (size_t k = 1; k < vsize(sizes); ++k) {
       int64_t s = sizes->Get(static_cast<flatbuffers::uoffset_t>(k));
@@ -339,6 +358,8 @@ Error Program::verify_semantics() {
   }
   uint64_t constant_segment_size = 0;
   const fb::SubsegmentOffsets* cs = p->constant_segment();
+  EMBER_CHECK_OR_RETURN(cs == nullptr || elements_aligned(cs->offsets()), Error::InvalidProgram,
+                        "misaligned constant segment offsets");
   if (cs != nullptr && vsize(cs->offsets()) > 1) {
     EMBER_CHECK_OR_RETURN(vsize(p->constant_buffer()) == 0, Error::InvalidProgram,
                           "program has both inline constant buffers and a constant segment");
@@ -348,6 +369,8 @@ Error Program::verify_semantics() {
   }
   for (size_t i = 0; i < vsize(p->mutable_data_segments()); ++i) {
     const fb::SubsegmentOffsets* m = p->mutable_data_segments()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    EMBER_CHECK_OR_RETURN(elements_aligned(m->offsets()), Error::InvalidProgram,
+                          "mutable data table %zu: misaligned offsets", i);
     EMBER_CHECK_OR_RETURN(vsize(m->offsets()) == 0 || m->segment_index() < vsize(p->segments()), Error::InvalidProgram,
                           "mutable data table %zu: segment %u out of range", i, m->segment_index());
   }
@@ -360,9 +383,9 @@ Error Program::verify_semantics() {
     const fb::ExecutionPlan* plan = p->execution_plan()->Get(static_cast<flatbuffers::uoffset_t>(m));
     EMBER_CHECK_OR_RETURN(plan->name() != nullptr, Error::InvalidProgram, "method %zu has no name", m);
     PlanChecker checker{p, plan, options_, constant_segment_size, plan->name()->c_str()};
-    Error e = checker.check_values();
+    Error e = checker.check_arenas();
+    if (e == Error::Ok) e = checker.check_values();
     if (e == Error::Ok) e = checker.check_io();
-    if (e == Error::Ok) e = checker.check_arenas();
     if (e == Error::Ok) e = checker.check_operators_and_delegates();
     if (e == Error::Ok) e = checker.check_chains();
     if (e != Error::Ok) return add_context(e, "program: method '%s'", plan->name()->c_str());

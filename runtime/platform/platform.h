@@ -19,7 +19,7 @@ struct PlatformHooks {
   // Monotonic time in nanoseconds.
   uint64_t (*now_ns)() = nullptr;
   // Called by the host-facing abort path only; must not return.
-  [[noreturn]] void (*abort)() = nullptr;
+  void (*abort)() = nullptr;
 };
 
 // Installs hooks; null members keep the default. Returns the previous hooks.
