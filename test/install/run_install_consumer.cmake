@@ -34,7 +34,7 @@ run_step("consumer configure" ${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${co
 run_step("consumer build" ${CMAKE_COMMAND} --build ${consumer_build})
 run_step("consumer run" ${consumer_build}/ember_consumer)
 
-set(expected "error_name=InvalidProgram numel=6 strides=3,1 nbytes=24 sum=21 loaded=3,4 range=InvalidArgument")
+set(expected "error_name=InvalidProgram numel=6 strides=3,1 nbytes=24 sum=21 loaded=3,4 range=InvalidArgument register=Ok kernels=yes")
 string(STRIP "${step_output}" actual)
 if(NOT actual STREQUAL expected)
   message(FATAL_ERROR "consumer printed\n  '${actual}'\nexpected\n  '${expected}'")
