@@ -60,6 +60,16 @@ Error KernelRegistry::register_kernels(ArrayRef<Kernel> kernels) {
         break;
       }
     }
+    // An earlier entry of this same table counts like a registered one, so a
+    // conflict inside one call is refused and a repeat is not counted twice.
+    for (size_t j = 0; j < i && !duplicate; ++j) {
+      const Kernel& e = kernels[j];
+      if (std::strcmp(e.name, k.name) == 0 && same_dtypes(e, k)) {
+        EMBER_CHECK_OR_RETURN(e.fn == k.fn, Error::RegistrationAlreadyRegistered,
+                              "register_kernels: %s is already registered with another function", k.name);
+        duplicate = true;
+      }
+    }
     if (!duplicate) ++to_add;
   }
   EMBER_CHECK_OR_RETURN(count_ + to_add <= kMaxKernels, Error::RegistrationExceedingMaxKernels,
