@@ -25,11 +25,15 @@ class MemoryAllocator {
   // of space.
   virtual void* allocate(size_t size, size_t alignment = kDefaultAlignment);
 
-  // n objects of T, default-constructed; null on overflow or exhaustion.
+  // n objects of T, default-constructed; null (with an error message) on
+  // overflow or exhaustion.
   template <typename T>
   T* allocate_list(size_t n) {
     size_t bytes = 0;
-    if (!checked_mul(n, sizeof(T), &bytes)) return nullptr;
+    if (!checked_mul(n, sizeof(T), &bytes)) {
+      fail(Error::MemoryAllocationFailed, "allocate_list: %zu items of %zu bytes overflow size_t", n, sizeof(T));
+      return nullptr;
+    }
     void* p = allocate(bytes, alignof(T));
     if (p == nullptr) return nullptr;
     T* typed = static_cast<T*>(p);
