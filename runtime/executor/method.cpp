@@ -46,6 +46,7 @@ struct Method::DelegateState {
   DelegateHandle* handle = nullptr;
   FreeableBuffer blob;
   const char* id = nullptr;
+  bool initialized = false;  // init succeeded: destroy() is owed, even for a null handle
 };
 
 size_t Method::instruction_bytes() { return sizeof(Instruction); }
@@ -79,7 +80,7 @@ Method::Method(Method&& other) noexcept
 Method::~Method() {
   for (size_t d = 0; d < num_delegates_; ++d) {
     DelegateState& state = delegates_[d];
-    if (state.handle != nullptr) state.backend->destroy(state.handle);
+    if (state.initialized) state.backend->destroy(state.handle);
     state.~DelegateState();
   }
 }
@@ -293,6 +294,7 @@ Error Method::init_delegates() {
     Result<DelegateHandle*> handle = backend->init(context, &state->blob, ArrayRef<CompileSpec>(specs, num_specs));
     if (!handle.ok()) return add_context(handle.error(), "delegate %zu (%s) init", d, id);
     state->handle = *handle;
+    state->initialized = true;
   }
   return Error::Ok;
 }
