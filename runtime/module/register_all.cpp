@@ -2,6 +2,7 @@
 
 #include "kernels/portable/register_portable_kernels.h"
 #include "kernels/prim/register_prim_ops.h"
+#include "kernels/quantized/register_quantized_kernels.h"
 #include "runtime/module/module.h"
 
 namespace ember {
@@ -14,6 +15,7 @@ Error register_all_kernels_and_backends() {
   std::call_once(once, [] {
     result = register_portable_kernels();
     if (result == Error::Ok) result = register_prim_ops();
+    if (result == Error::Ok) result = register_quantized_kernels();
   });
   return result;
 }
