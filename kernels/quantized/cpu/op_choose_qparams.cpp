@@ -136,9 +136,12 @@ void choose_qparams_per_token_asymmetric_out(KernelRuntimeContext& ctx, Span<EVa
   for (size_t d = 0; d + 1 < dim; ++d) sizes[d] = input.size(d);
   sizes[dim - 1] = 1;
   const ArrayRef<SizesType> out_sizes(sizes, dim);
-  if (!kernels::resize_out(ctx, op, scale_out, out_sizes) || !kernels::resize_out(ctx, op, zero_point_out, out_sizes)) {
-    return;
-  }
+  char want[192];
+  kernels::format_sizes(out_sizes, want, sizeof(want));
+  EMBER_KERNEL_CHECK(ctx, scale_out.impl()->resize(out_sizes) == Error::Ok, Error::InvalidArgument,
+                     "%s: scale_out: cannot resize to %s: %s", op, want, error_message());
+  EMBER_KERNEL_CHECK(ctx, zero_point_out.impl()->resize(out_sizes) == Error::Ok, Error::InvalidArgument,
+                     "%s: zero_point_out: cannot resize to %s: %s", op, want, error_message());
   const size_t tokens = product(input.sizes(), 0, dim - 1);
   const size_t token_size = static_cast<size_t>(input.size(dim - 1));
   EMBER_KERNEL_CHECK(ctx, tokens == 0 || token_size > 0, Error::InvalidArgument,
