@@ -1,5 +1,6 @@
 #include "kernels/portable/register_portable_kernels.h"
 
+#include "kernels/portable/cpu/math_ops.h"
 #include "kernels/portable/cpu/portable_ops.h"
 
 namespace ember {
@@ -29,6 +30,10 @@ const Kernel kPortableKernels[] = {
 
 }  // namespace
 
-Error register_portable_kernels(KernelRegistry& registry) { return registry.register_kernels(kPortableKernels); }
+Error register_portable_kernels(KernelRegistry& registry) {
+  EMBER_TRY(registry.register_kernels(kPortableKernels));
+  EMBER_TRY(portable::register_math_kernels(registry));
+  return Error::Ok;
+}
 
 }  // namespace ember

@@ -72,6 +72,41 @@ TEST(EmbeddingByte, PerRowAndGroupwiseEveryWeightDtype) {
   }
 }
 
+TEST(EmbeddingByte, LargeOutputStreamingPathIsBitExact) {
+  // >= 4 MiB of output takes the streaming-store path; an odd dim and two
+  // groups exercise its unaligned head and scalar tail.
+  std::mt19937 gen(22);
+  const SizesType rows = 64, dim = 1030, groups = 2;
+  const std::vector<int64_t> idx = [&] {
+    std::uniform_int_distribution<int64_t> d(0, rows - 1);
+    std::vector<int64_t> v(1100);
+    for (int64_t& x : v) x = d(gen);
+    return v;
+  }();
+  for (ScalarType wt : {ScalarType::Byte, ScalarType::Char}) {
+    std::uniform_int_distribution<int32_t> wd(wt == ScalarType::Byte ? 0 : -128, wt == ScalarType::Byte ? 255 : 127);
+    std::vector<int32_t> w(rows * dim);
+    for (int32_t& v : w) v = wd(gen);
+    OwnedTensor weight = TensorFactory::zeros(wt, {rows, dim});
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (wt == ScalarType::Byte) {
+        weight.tensor().mutable_data_ptr<uint8_t>()[i] = static_cast<uint8_t>(w[i]);
+      } else {
+        weight.tensor().mutable_data_ptr<int8_t>()[i] = static_cast<int8_t>(w[i]);
+      }
+    }
+    const std::vector<float> scales = random_floats(rows * groups, 0.001f, 0.1f, gen);
+    const std::vector<float> zps = random_floats(rows * groups, -5.f, 5.f, gen);
+    auto s = TensorFactory::make<float>({rows, groups}, scales);
+    auto z = TensorFactory::make<float>({rows, groups}, zps);
+    auto indices = TensorFactory::make<int64_t>({static_cast<SizesType>(idx.size())}, idx);
+    auto out = TensorFactory::zeros(ScalarType::Float, {static_cast<SizesType>(idx.size()), dim});
+    std::vector<EValue> args = {T(weight), T(s), T(z), I(-128), I(127), T(indices), T(out), T(out)};
+    ASSERT_TRUE(run_q(kByte, args).ok());
+    EXPECT_EQ(out.to_vector<float>(), reference(w, dim, scales, zps, groups, idx)) << scalar_type_name(wt);
+  }
+}
+
 TEST(EmbeddingByte, DtypeOutEmptyIndicesAndResize) {
   auto weight = TensorFactory::make<int8_t>({2, 2}, {1, -2, 3, -4});
   auto s = TensorFactory::make<float>({2}, {0.5f, 2.f});
