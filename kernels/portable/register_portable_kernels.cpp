@@ -1,5 +1,6 @@
 #include "kernels/portable/register_portable_kernels.h"
 
+#include "kernels/portable/cpu/gemm_ops.h"
 #include "kernels/portable/cpu/math_ops.h"
 #include "kernels/portable/cpu/portable_ops.h"
 
@@ -32,6 +33,7 @@ const Kernel kPortableKernels[] = {
 
 Error register_portable_kernels(KernelRegistry& registry) {
   EMBER_TRY(registry.register_kernels(kPortableKernels));
+  EMBER_TRY(portable::register_gemm_kernels(registry));
   EMBER_TRY(portable::register_math_kernels(registry));
   return Error::Ok;
 }

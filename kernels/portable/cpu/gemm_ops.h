@@ -1,0 +1,35 @@
+// Boxed entry points of the GEMM-based portable kernels (mm, bmm, addmm,
+// convolution), internal to the library, and the table that registers them
+// (called from register_portable_kernels). Float32, contiguous dim order only.
+#pragma once
+
+#include <cstddef>
+
+#include "runtime/core/error.h"
+#include "runtime/core/evalue.h"
+#include "runtime/core/span.h"
+#include "runtime/kernel/kernel_registry.h"
+#include "runtime/kernel/kernel_runtime_context.h"
+
+namespace ember::portable {
+
+void mm_out(KernelRuntimeContext& ctx, Span<EValue*> args);   // aten::mm.out: [self, mat2, out, ret]
+void bmm_out(KernelRuntimeContext& ctx, Span<EValue*> args);  // aten::bmm.out: [self, mat2, out, ret]
+void addmm_out(KernelRuntimeContext& ctx,
+               Span<EValue*> args);  // aten::addmm.out: [self, mat1, mat2, beta, alpha, out, ret]
+// aten::convolution.out: [input, weight, bias, stride, padding, dilation,
+// transposed, output_padding, groups, out, ret]
+void convolution_out(KernelRuntimeContext& ctx, Span<EValue*> args);
+
+// Adds the kernels above (a static table that lives as long as the process;
+// contiguous dim order only). Called by register_portable_kernels.
+Error register_gemm_kernels(KernelRegistry& registry);
+
+// Scratch for the GEMM packing: `bytes` from the instruction's temp memory,
+// 64-byte aligned, or null (the GEMM then packs on the stack, more slowly)
+// when there is no temp allocator or it is too small. Never fails the kernel.
+inline void* gemm_scratch(KernelRuntimeContext& ctx, size_t bytes) {
+  return bytes == 0 ? nullptr : ctx.allocate_temp(bytes, 64);
+}
+
+}  // namespace ember::portable

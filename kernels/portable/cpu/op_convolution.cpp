@@ -1,0 +1,385 @@
+// aten::convolution.out: 1-D and 2-D, stride, padding, dilation, groups,
+// transposed. NCHW (contiguous) float32.
+//
+// Regular convolution is an implicit-im2col GEMM per (batch, group): the
+// weights are A (Cout/g x Cin/g·KH·KW), the image columns are packed straight
+// from the input into the GEMM's B panels, C is the output plane block. 1x1
+// stride-1 unpadded convolution reads the input as a plain matrix. Depthwise
+// (one input channel per group) and transposed convolution are direct loops.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/portable/cpu/gemm_ops.h"
+#include "kernels/portable/util/gemm.h"
+#include "kernels/portable/util/kernel_args.h"
+#include "runtime/kernel/thread_pool.h"
+
+namespace ember::portable {
+namespace {
+
+constexpr const char* kOp = "aten::convolution.out";
+
+// Everything in 2-D terms; 1-D convolution has H = KH = OH = 1.
+struct ConvShape {
+  int64_t n, cin, h, w;
+  int64_t cout, kh, kw;
+  int64_t oh, ow;
+  int64_t sh, sw, ph, pw, dh, dw;
+  int64_t groups;
+  bool transposed;
+};
+
+// Indices j in [0, count) with 0 <= offset + j * step < limit, as [*lo, *hi).
+void valid_range(int64_t count, int64_t offset, int64_t step, int64_t limit, int64_t* lo, int64_t* hi) {
+  int64_t first = offset >= 0 ? 0 : (-offset + step - 1) / step;
+  int64_t last = offset >= limit ? 0 : (limit - offset + step - 1) / step;
+  first = std::min(first, count);
+  last = std::min(last, count);
+  *lo = first;
+  *hi = std::max(first, last);
+}
+
+// One (batch, group) slice of the input, seen as the K x N im2col matrix.
+struct Im2colSource {
+  const float* input;  // first channel of the group in this batch
+  ConvShape s;
+};
+
+// GemmPackB for the implicit im2col matrix: row k = (ci, kh, kw), column
+// n = (oh, ow). Each panel's columns are split into runs within one output
+// row, so every (k, run) is a bounds computation and a copy.
+void pack_im2col(const void* source, size_t k0, size_t kc, size_t n0, size_t nc, size_t nr, float* dst) {
+  const Im2colSource& src = *static_cast<const Im2colSource*>(source);
+  const ConvShape& s = src.s;
+  struct Run {
+    int64_t oh, ow, len, col;
+  };
+  Run runs[64];  // nr <= 32 columns never make more runs than columns
+  for (size_t jr = 0; jr < nc; jr += nr) {
+    const int64_t cols = static_cast<int64_t>(std::min(nr, nc - jr));
+    size_t num_runs = 0;
+    int64_t pos = static_cast<int64_t>(n0 + jr);
+    for (int64_t col = 0; col < cols;) {
+      const int64_t oh = pos / s.ow, ow = pos % s.ow;
+      const int64_t len = std::min(cols - col, s.ow - ow);
+      runs[num_runs++] = {oh, ow, len, col};
+      col += len;
+      pos += len;
+    }
+    for (size_t k = 0; k < kc; ++k) {
+      const int64_t kk = static_cast<int64_t>(k0 + k);
+      const int64_t ci = kk / (s.kh * s.kw);
+      const int64_t kh = kk / s.kw % s.kh;
+      const int64_t kw = kk % s.kw;
+      const float* plane = src.input + ci * s.h * s.w;
+      float* row = dst + k * nr;
+      for (size_t r = 0; r < num_runs; ++r) {
+        const Run& run = runs[r];
+        float* out = row + run.col;
+        const int64_t ih = run.oh * s.sh - s.ph + kh * s.dh;
+        if (ih < 0 || ih >= s.h) {
+          std::fill_n(out, run.len, 0.0f);
+          continue;
+        }
+        const int64_t iw0 = run.ow * s.sw - s.pw + kw * s.dw;
+        int64_t lo, hi;
+        valid_range(run.len, iw0, s.sw, s.w, &lo, &hi);
+        std::fill_n(out, lo, 0.0f);
+        const float* in = plane + ih * s.w + iw0;
+        if (s.sw == 1) {
+          std::memcpy(out + lo, in + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+        } else {
+          for (int64_t j = lo; j < hi; ++j) out[j] = in[j * s.sw];
+        }
+        std::fill(out + hi, out + run.len, 0.0f);
+      }
+      std::fill(row + cols, row + nr, 0.0f);
+    }
+    dst += kc * nr;
+  }
+}
+
+// Each output plane starts as its bias (or zero).
+void fill_bias(const ConvShape& s, const float* bias, float* out) {
+  const int64_t plane = s.oh * s.ow;
+  for (int64_t b = 0; b < s.n; ++b) {
+    for (int64_t c = 0; c < s.cout; ++c) {
+      std::fill_n(out + (b * s.cout + c) * plane, plane, bias == nullptr ? 0.0f : bias[c]);
+    }
+  }
+}
+
+void conv_gemm(KernelRuntimeContext& ctx, const ConvShape& s, const float* input, const float* weight,
+               const float* bias, float* out) {
+  const int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
+  const size_t m = static_cast<size_t>(cout_g);
+  const size_t n = static_cast<size_t>(s.oh * s.ow);
+  const size_t k = static_cast<size_t>(cin_g * s.kh * s.kw);
+  if (bias != nullptr) fill_bias(s, bias, out);
+  const size_t threads = kernels::gemm_num_threads(m, n, k, ctx.thread_pool());
+  void* ws = gemm_scratch(ctx, kernels::gemm_workspace_bytes(m, n, k, threads));
+  const bool pointwise = s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 && s.ph == 0 && s.pw == 0;
+  for (int64_t b = 0; b < s.n; ++b) {
+    for (int64_t g = 0; g < s.groups; ++g) {
+      const float* in_g = input + (b * s.cin + g * cin_g) * s.h * s.w;
+      Im2colSource source{in_g, s};
+      kernels::GemmProblem p;
+      p.m = m;
+      p.n = n;
+      p.k = k;
+      p.a = {weight + g * cout_g * static_cast<int64_t>(k), static_cast<ptrdiff_t>(k), 1};
+      if (pointwise) {
+        p.b = {in_g, static_cast<ptrdiff_t>(n), 1};
+      } else {
+        p.pack_b = pack_im2col;
+        p.pack_b_source = &source;
+      }
+      p.c = out + (b * s.cout + g * cout_g) * static_cast<int64_t>(n);
+      p.ldc = static_cast<ptrdiff_t>(n);
+      p.accumulate = bias != nullptr;
+      kernels::gemm(p, ctx.thread_pool(), ws);
+    }
+  }
+}
+
+struct DepthwiseTask {
+  const ConvShape* s;
+  const float* input;
+  const float* weight;
+  const float* bias;
+  float* out;
+};
+
+// One output plane (batch b, channel c) of a depthwise convolution.
+void depthwise_plane(void* context, size_t index) {
+  const DepthwiseTask& t = *static_cast<const DepthwiseTask*>(context);
+  const ConvShape& s = *t.s;
+  const int64_t b = static_cast<int64_t>(index) / s.cout, c = static_cast<int64_t>(index) % s.cout;
+  const int64_t multiplier = s.cout / s.cin;
+  const float* in = t.input + (b * s.cin + c / multiplier) * s.h * s.w;
+  const float* w = t.weight + c * s.kh * s.kw;
+  float* out = t.out + (b * s.cout + c) * s.oh * s.ow;
+  std::fill_n(out, s.oh * s.ow, t.bias == nullptr ? 0.0f : t.bias[c]);
+  for (int64_t kh = 0; kh < s.kh; ++kh) {
+    int64_t oh_lo, oh_hi;
+    valid_range(s.oh, kh * s.dh - s.ph, s.sh, s.h, &oh_lo, &oh_hi);
+    for (int64_t kw = 0; kw < s.kw; ++kw) {
+      const float wv = w[kh * s.kw + kw];
+      const int64_t off = kw * s.dw - s.pw;
+      int64_t ow_lo, ow_hi;
+      valid_range(s.ow, off, s.sw, s.w, &ow_lo, &ow_hi);
+      for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+        const float* in_row = in + (oh * s.sh - s.ph + kh * s.dh) * s.w + off;
+        float* out_row = out + oh * s.ow;
+        if (s.sw == 1) {
+          for (int64_t ow = ow_lo; ow < ow_hi; ++ow) out_row[ow] += wv * in_row[ow];
+        } else {
+          for (int64_t ow = ow_lo; ow < ow_hi; ++ow) out_row[ow] += wv * in_row[ow * s.sw];
+        }
+      }
+    }
+  }
+}
+
+void conv_depthwise(KernelRuntimeContext& ctx, const ConvShape& s, const float* input, const float* weight,
+                    const float* bias, float* out) {
+  DepthwiseTask task{&s, input, weight, bias, out};
+  const size_t planes = static_cast<size_t>(s.n * s.cout);
+  if (ctx.thread_pool() != nullptr && planes > 1) {
+    ctx.thread_pool()->parallel_for(planes, depthwise_plane, &task);
+  } else {
+    for (size_t i = 0; i < planes; ++i) depthwise_plane(&task, i);
+  }
+}
+
+// Transposed convolution scatters each input pixel times the kernel into the
+// output: out[co][ih·s - p + kh·d][iw·s - p + kw·d] += x[ci][ih][iw] · w[ci][co][kh][kw].
+void conv_transposed(const ConvShape& s, const float* input, const float* weight, const float* bias, float* out) {
+  fill_bias(s, bias, out);
+  const int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
+  for (int64_t b = 0; b < s.n; ++b) {
+    for (int64_t ci = 0; ci < s.cin; ++ci) {
+      const int64_t g = ci / cin_g;
+      const float* in = input + (b * s.cin + ci) * s.h * s.w;
+      for (int64_t col = 0; col < cout_g; ++col) {
+        const int64_t co = g * cout_g + col;
+        const float* w = weight + (ci * cout_g + col) * s.kh * s.kw;
+        float* o = out + (b * s.cout + co) * s.oh * s.ow;
+        for (int64_t kh = 0; kh < s.kh; ++kh) {
+          int64_t ih_lo, ih_hi;
+          valid_range(s.h, kh * s.dh - s.ph, s.sh, s.oh, &ih_lo, &ih_hi);
+          for (int64_t kw = 0; kw < s.kw; ++kw) {
+            const float wv = w[kh * s.kw + kw];
+            const int64_t off = kw * s.dw - s.pw;
+            int64_t iw_lo, iw_hi;
+            valid_range(s.w, off, s.sw, s.ow, &iw_lo, &iw_hi);
+            for (int64_t ih = ih_lo; ih < ih_hi; ++ih) {
+              const float* in_row = in + ih * s.w;
+              float* out_row = o + (ih * s.sh - s.ph + kh * s.dh) * s.ow + off;
+              for (int64_t iw = iw_lo; iw < iw_hi; ++iw) out_row[iw * s.sw] += wv * in_row[iw];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Reads an int list of 1 or `dims` values (ATen expands a single value) into
+// out[0..dims), each at least `min_value`.
+bool conv_param(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* name, size_t dims,
+                int64_t min_value, int64_t* out) {
+  ArrayRef<int64_t> list;
+  if (!kernels::int_list_arg(ctx, args, i, kOp, name, &list)) return false;
+  if (list.size() != 1 && list.size() != dims) {
+    ctx.fail(Error::InvalidArgument, "%s: %s: expected 1 or %zu values, got %zu", kOp, name, dims, list.size());
+    return false;
+  }
+  for (size_t d = 0; d < dims; ++d) {
+    const int64_t v = list[list.size() == 1 ? 0 : d];
+    if (v < min_value || v > (int64_t{1} << 30)) {
+      ctx.fail(Error::InvalidArgument, "%s: %s: value %lld is out of range (must be >= %lld)", kOp, name,
+               static_cast<long long>(v), static_cast<long long>(min_value));
+      return false;
+    }
+    out[d] = v;
+  }
+  return true;
+}
+
+bool check_float(KernelRuntimeContext& ctx, const char* name, const Tensor& t) {
+  if (t.scalar_type() != ScalarType::Float) {
+    ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (Float only)", kOp, name,
+             scalar_type_name(t.scalar_type()));
+    return false;
+  }
+  return true;
+}
+
+// Validates every argument, fills the shape, and resizes out.
+bool parse_conv(KernelRuntimeContext& ctx, Span<EValue*> args, Tensor* input, Tensor* weight, Tensor* bias,
+                bool* has_bias, Tensor* out, ConvShape* s) {
+  if (!kernels::check_arg_count(ctx, args, 11, kOp) || !kernels::tensor_arg(ctx, args, 0, kOp, "input", input) ||
+      !kernels::tensor_arg(ctx, args, 1, kOp, "weight", weight) ||
+      !kernels::tensor_arg(ctx, args, 9, kOp, "out", out) || !check_float(ctx, "input", *input) ||
+      !check_float(ctx, "weight", *weight) || !check_float(ctx, "out", *out)) {
+    return false;
+  }
+  *has_bias = !args[2]->is_none();
+  if (*has_bias && (!kernels::tensor_arg(ctx, args, 2, kOp, "bias", bias) || !check_float(ctx, "bias", *bias))) {
+    return false;
+  }
+  const size_t rank = input->dim();
+  if (rank != 3 && rank != 4) {
+    ctx.fail(Error::InvalidArgument, "%s: input: expected a 3-D or 4-D tensor, got %zu-D", kOp, rank);
+    return false;
+  }
+  if (weight->dim() != rank) {
+    ctx.fail(Error::InvalidArgument, "%s: weight: expected %zu-D like input, got %zu-D", kOp, rank, weight->dim());
+    return false;
+  }
+  const size_t dims = rank - 2;
+  int64_t stride[2], padding[2], dilation[2], output_padding[2];
+  if (!conv_param(ctx, args, 3, "stride", dims, 1, stride) || !conv_param(ctx, args, 4, "padding", dims, 0, padding) ||
+      !conv_param(ctx, args, 5, "dilation", dims, 1, dilation) ||
+      !kernels::bool_arg(ctx, args, 6, kOp, "transposed", &s->transposed) ||
+      !conv_param(ctx, args, 7, "output_padding", dims, 0, output_padding)) {
+    return false;
+  }
+  if (!args[8]->is_int() || args[8]->to_int() < 1 || args[8]->to_int() > (int64_t{1} << 30)) {
+    ctx.fail(Error::InvalidArgument, "%s: groups: expected a positive Int", kOp);
+    return false;
+  }
+  s->groups = args[8]->to_int();
+  // Spatial parameters as 2-D; a 1-D convolution is height 1.
+  const bool two_d = dims == 2;
+  s->n = input->size(0);
+  s->cin = input->size(1);
+  s->h = two_d ? input->size(2) : 1;
+  s->w = input->size(rank - 1);
+  s->kh = two_d ? weight->size(2) : 1;
+  s->kw = weight->size(rank - 1);
+  s->sh = two_d ? stride[0] : 1;
+  s->sw = stride[dims - 1];
+  s->ph = two_d ? padding[0] : 0;
+  s->pw = padding[dims - 1];
+  s->dh = two_d ? dilation[0] : 1;
+  s->dw = dilation[dims - 1];
+  const int64_t oph = two_d ? output_padding[0] : 0, opw = output_padding[dims - 1];
+  if (s->kh < 1 || s->kw < 1) {
+    ctx.fail(Error::InvalidArgument, "%s: weight: kernel size must be positive", kOp);
+    return false;
+  }
+  if (s->cin % s->groups != 0) {
+    ctx.fail(Error::InvalidArgument, "%s: groups: %lld does not divide the %lld input channels", kOp,
+             static_cast<long long>(s->groups), static_cast<long long>(s->cin));
+    return false;
+  }
+  if (s->transposed) {
+    if (weight->size(0) != s->cin) {
+      ctx.fail(Error::InvalidArgument, "%s: weight: dim 0 is %d, expected the %lld input channels (transposed)", kOp,
+               weight->size(0), static_cast<long long>(s->cin));
+      return false;
+    }
+    s->cout = static_cast<int64_t>(weight->size(1)) * s->groups;
+    if ((oph >= s->sh && oph >= s->dh) || (opw >= s->sw && opw >= s->dw)) {
+      ctx.fail(Error::InvalidArgument, "%s: output_padding: must be smaller than stride or dilation", kOp);
+      return false;
+    }
+    s->oh = (s->h - 1) * s->sh - 2 * s->ph + s->dh * (s->kh - 1) + oph + 1;
+    s->ow = (s->w - 1) * s->sw - 2 * s->pw + s->dw * (s->kw - 1) + opw + 1;
+  } else {
+    s->cout = weight->size(0);
+    if (s->cout % s->groups != 0 || weight->size(1) * s->groups != s->cin) {
+      ctx.fail(Error::InvalidArgument,
+               "%s: weight: shape [%d, %d, ...] does not fit %lld input channels in %lld groups", kOp, weight->size(0),
+               weight->size(1), static_cast<long long>(s->cin), static_cast<long long>(s->groups));
+      return false;
+    }
+    s->oh = (s->h + 2 * s->ph - s->dh * (s->kh - 1) - 1) / s->sh + 1;
+    s->ow = (s->w + 2 * s->pw - s->dw * (s->kw - 1) - 1) / s->sw + 1;
+    if (s->h + 2 * s->ph < s->dh * (s->kh - 1) + 1 || s->w + 2 * s->pw < s->dw * (s->kw - 1) + 1) {
+      s->oh = s->ow = 0;
+    }
+  }
+  if (s->oh < 1 || s->ow < 1 || s->oh > (int64_t{1} << 30) || s->ow > (int64_t{1} << 30)) {
+    ctx.fail(Error::InvalidArgument, "%s: input: the output size would be %lldx%lld (too small or too large)", kOp,
+             static_cast<long long>(s->oh), static_cast<long long>(s->ow));
+    return false;
+  }
+  if (*has_bias && (bias->dim() != 1 || bias->size(0) != s->cout)) {
+    ctx.fail(Error::InvalidArgument, "%s: bias: expected shape [%lld]", kOp, static_cast<long long>(s->cout));
+    return false;
+  }
+  SizesType sizes[4] = {static_cast<SizesType>(s->n), static_cast<SizesType>(s->cout), 0, 0};
+  if (two_d) {
+    sizes[2] = static_cast<SizesType>(s->oh);
+    sizes[3] = static_cast<SizesType>(s->ow);
+  } else {
+    sizes[2] = static_cast<SizesType>(s->ow);
+  }
+  return kernels::resize_out(ctx, kOp, *out, {sizes, rank});
+}
+
+}  // namespace
+
+void convolution_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
+  Tensor input, weight, bias, out;
+  bool has_bias = false;
+  ConvShape s{};
+  if (!parse_conv(ctx, args, &input, &weight, &bias, &has_bias, &out, &s)) return;
+  if (out.numel() == 0) return;
+  const float* x = input.const_data_ptr<float>();
+  const float* w = weight.const_data_ptr<float>();
+  const float* b = has_bias ? bias.const_data_ptr<float>() : nullptr;
+  float* y = out.mutable_data_ptr<float>();
+  if (s.transposed) {
+    conv_transposed(s, x, w, b, y);
+  } else if (s.groups == s.cin && s.groups > 1) {
+    conv_depthwise(ctx, s, x, w, b, y);
+  } else {
+    conv_gemm(ctx, s, x, w, b, y);
+  }
+}
+
+}  // namespace ember::portable
