@@ -52,7 +52,8 @@ TEST(Registration, FreshRegistryFindsEveryName) {
   auto registry = std::make_unique<KernelRegistry>();
   ASSERT_EQ(register_portable_kernels(*registry), Error::Ok);
   ASSERT_EQ(register_prim_ops(*registry), Error::Ok);
-  EXPECT_EQ(registry->size(), std::size(kPortableNames) + std::size(kPrimNames));
+  // At least these: each kernel area lists and checks its own names (kernel_list_test).
+  EXPECT_GE(registry->size(), std::size(kPortableNames) + std::size(kPrimNames));
   for (const char* name : kPortableNames) {
     EXPECT_TRUE(registry->has_operator(name)) << name;
     EXPECT_TRUE(registry->find(name, {}).ok()) << name;
