@@ -10,6 +10,7 @@ namespace {
 
 const char* const kExpectedKernels[] = {
 #include "test/kernels/gemm_list.inc"
+#include "test/kernels/math_list.inc"
 #include "test/kernels/shape_list.inc"
 };
 
