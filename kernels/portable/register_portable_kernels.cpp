@@ -3,6 +3,7 @@
 #include "kernels/portable/cpu/gemm_ops.h"
 #include "kernels/portable/cpu/math_ops.h"
 #include "kernels/portable/cpu/portable_ops.h"
+#include "kernels/portable/cpu/shape_ops.h"
 
 namespace ember {
 namespace {
@@ -35,6 +36,7 @@ Error register_portable_kernels(KernelRegistry& registry) {
   EMBER_TRY(registry.register_kernels(kPortableKernels));
   EMBER_TRY(portable::register_gemm_kernels(registry));
   EMBER_TRY(portable::register_math_kernels(registry));
+  EMBER_TRY(registry.register_kernels(portable::shape_kernels()));
   return Error::Ok;
 }
 

@@ -30,4 +30,27 @@ class OwnedIntList final {
   std::vector<int64_t> scratch_;
 };
 
+// OwnedTensorList: a tensor list EValue for tests (TensorList arguments such as
+// cat's inputs or split's outs). It holds EValues for the given Tensors (it
+// does not own the tensors, which must outlive it) plus the boxed pointers and
+// scratch array; evalue() is valid as long as the OwnedTensorList lives.
+class OwnedTensorList final {
+ public:
+  explicit OwnedTensorList(const std::vector<Tensor>& tensors) : scratch_(tensors.size()) {
+    items_.reserve(tensors.size());
+    for (const Tensor& t : tensors) items_.emplace_back(t);
+    for (EValue& e : items_) pointers_.push_back(&e);
+  }
+  OwnedTensorList(const OwnedTensorList&) = delete;
+  OwnedTensorList& operator=(const OwnedTensorList&) = delete;
+
+  EValue evalue() { return EValue(BoxedEValueList<Tensor>(pointers_.data(), scratch_.data(), items_.size())); }
+  EValue& item(size_t i) { return items_[i]; }
+
+ private:
+  std::vector<EValue> items_;
+  std::vector<EValue*> pointers_;
+  std::vector<Tensor> scratch_;
+};
+
 }  // namespace ember::test
