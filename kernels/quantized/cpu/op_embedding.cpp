@@ -175,6 +175,17 @@ void dequantize_run_streaming(const W* __restrict w, float* __restrict out, size
 }
 #endif
 
+// Random rows of a large table miss every cache level; asking for the next
+// row while this one is converted overlaps those misses with the work.
+inline void prefetch_row(const uint8_t* row, size_t bytes) {
+#if defined(__SSE2__)
+  for (size_t k = 0; k < bytes; k += 64) _mm_prefetch(reinterpret_cast<const char*>(row + k), _MM_HINT_T0);
+#else
+  (void)row;
+  (void)bytes;
+#endif
+}
+
 template <typename W>
 inline void dequantize_group(const W* w, float* out, size_t n, float scale, float zero_point, bool streaming) {
 #if defined(__SSE2__)
@@ -216,6 +227,7 @@ void gather(const EmbeddingArgs& a) {
   for (size_t i = 0; i < n; ++i, out += dim) {
     const size_t index = static_cast<size_t>(index_at(a.indices, i));
     const uint8_t* row = table + index * row_bytes;
+    if (streaming && i + 1 < n) prefetch_row(table + static_cast<size_t>(index_at(a.indices, i + 1)) * row_bytes, row_bytes);
     for (size_t g = 0; g < groups; ++g) {
       const float scale = scales[index * groups + g];
       // (w - 0) * s is bit-identical to w * s, so absent zero points are 0.
