@@ -4,8 +4,9 @@
 //
 //   kernel_bench [--min-time SECONDS] [--threads 1,2]
 //
-// Each case runs a few warm-ups, then repeats until --min-time (default 1 s)
-// and at least 20 runs have passed, and reports the median run. Outputs of
+// Each case runs a few warm-ups, then alternates ember and XNNPACK runs until
+// each has run --min-time seconds (default 1) and at least 20 times, and
+// reports each one's median run. Outputs of
 // both libraries are compared (max relative difference) as a sanity check.
 #include <xnnpack.h>
 
@@ -71,19 +72,31 @@ void fill_random(std::vector<float>& v, uint32_t seed) {
   for (float& x : v) x = dist(rng);
 }
 
-double median_seconds(const std::function<void()>& fn, double min_time) {
-  for (int i = 0; i < 5; ++i) fn();
-  std::vector<double> times;
+// Median seconds of `a` and of `b`, run alternately (so a load spike on a
+// shared machine hits both alike) until both have run for `min_time` and at
+// least 20 times, after 5 warm-ups each.
+void paired_medians(const std::function<void()>& a, const std::function<void()>& b, double min_time, double* a_s,
+                    double* b_s) {
+  for (int i = 0; i < 5; ++i) {
+    a();
+    b();
+  }
+  std::vector<double> ta, tb;
   double total = 0;
-  while (total < min_time || times.size() < 20) {
+  auto time = [](const std::function<void()>& fn) {
     const auto t0 = std::chrono::steady_clock::now();
     fn();
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    times.push_back(dt);
-    total += dt;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  while (total < 2 * min_time || ta.size() < 20) {
+    ta.push_back(time(a));
+    tb.push_back(time(b));
+    total += ta.back() + tb.back();
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  std::sort(ta.begin(), ta.end());
+  std::sort(tb.begin(), tb.end());
+  *a_s = ta[ta.size() / 2];
+  *b_s = tb[tb.size() / 2];
 }
 
 double max_rel_diff(const std::vector<float>& a, const std::vector<float>& b) {
@@ -151,7 +164,6 @@ Row bench_fc(bool with_bias, const ThreadPool* pool, MemoryAllocator* temp, doub
           0,
           0,
           0};
-  row.ember_s = median_seconds([&] { run(args); }, min_time);
 
   std::vector<float> wt(static_cast<size_t>(n) * k), y(static_cast<size_t>(m) * n);
   for (SizesType i = 0; i < k; ++i)
@@ -163,7 +175,7 @@ Row bench_fc(bool with_bias, const ThreadPool* pool, MemoryAllocator* temp, doub
     std::fprintf(stderr, "XNNPACK fully connected setup failed\n");
     std::exit(1);
   }
-  row.xnn_s = median_seconds([&] { xnn_run_operator(op, pool->handle()); }, min_time);
+  paired_medians([&] { run(args); }, [&] { xnn_run_operator(op, pool->handle()); }, min_time, &row.ember_s, &row.xnn_s);
   xnn_delete_operator(op);
   row.diff = max_rel_diff(out.data, y);
   return row;
@@ -182,7 +194,6 @@ Row bench_conv(const ThreadPool* pool, MemoryAllocator* temp, double min_time) {
   std::vector<EValue*> args = {&ex, &ew, &eb, &es, &ep, &ed, &transposed, &eop, &groups, &eo, &eo};
   KernelRunner run{find_kernel("aten::convolution.out"), temp, pool};
   Row row{"convolution 3x3 1x64x56x56 -> 64, pad 1", pool->num_threads(), 2.0 * co * h * wd * c * kh * kw, 0, 0, 0};
-  row.ember_s = median_seconds([&] { run(args); }, min_time);
 
   // NCHW -> NHWC input, OIHW -> OHWI weights.
   std::vector<float> xin(x.data.size()), wo(w.data.size()), y(out.data.size());
@@ -200,7 +211,7 @@ Row bench_conv(const ThreadPool* pool, MemoryAllocator* temp, double min_time) {
     std::fprintf(stderr, "XNNPACK convolution setup failed\n");
     std::exit(1);
   }
-  row.xnn_s = median_seconds([&] { xnn_run_operator(op, pool->handle()); }, min_time);
+  paired_medians([&] { run(args); }, [&] { xnn_run_operator(op, pool->handle()); }, min_time, &row.ember_s, &row.xnn_s);
   xnn_delete_operator(op);
   std::vector<float> y_nchw(y.size());
   for (SizesType o = 0; o < co; ++o)

@@ -32,4 +32,15 @@ inline void* gemm_scratch(KernelRuntimeContext& ctx, size_t bytes) {
   return bytes == 0 ? nullptr : ctx.allocate_temp(bytes, 64);
 }
 
+// These kernels compute in float32 only: fails "<op>: <name>: dtype X is not
+// supported (Float only)" for any other dtype.
+inline bool check_float32(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t) {
+  if (t.scalar_type() != ScalarType::Float) {
+    ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (Float only)", op, name,
+             scalar_type_name(t.scalar_type()));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace ember::portable

@@ -39,6 +39,20 @@ void valid_range(int64_t count, int64_t offset, int64_t step, int64_t limit, int
   *hi = std::max(first, last);
 }
 
+// Short copies and zero fills of a panel row (at most 32 floats): whole
+// 8-float chunks are fixed-size moves the compiler inlines, where a libc
+// call per run would cost more than the copy.
+void copy_short(float* dst, const float* src, int64_t n) {
+  for (; n >= 8; n -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8 * sizeof(float));
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+void zero_short(float* dst, int64_t n) {
+  static constexpr float kZeros[8] = {};
+  for (; n >= 8; n -= 8, dst += 8) std::memcpy(dst, kZeros, sizeof(kZeros));
+  for (int64_t i = 0; i < n; ++i) dst[i] = 0.0f;
+}
+
 // One (batch, group) slice of the input, seen as the K x N im2col matrix.
 struct Im2colSource {
   const float* input;  // first channel of the group in this batch
@@ -78,22 +92,22 @@ void pack_im2col(const void* source, size_t k0, size_t kc, size_t n0, size_t nc,
         float* out = row + run.col;
         const int64_t ih = run.oh * s.sh - s.ph + kh * s.dh;
         if (ih < 0 || ih >= s.h) {
-          std::fill_n(out, run.len, 0.0f);
+          zero_short(out, run.len);
           continue;
         }
         const int64_t iw0 = run.ow * s.sw - s.pw + kw * s.dw;
         int64_t lo, hi;
         valid_range(run.len, iw0, s.sw, s.w, &lo, &hi);
-        std::fill_n(out, lo, 0.0f);
+        zero_short(out, lo);
         const float* in = plane + ih * s.w + iw0;
         if (s.sw == 1) {
-          std::memcpy(out + lo, in + lo, static_cast<size_t>(hi - lo) * sizeof(float));
+          copy_short(out + lo, in + lo, hi - lo);
         } else {
           for (int64_t j = lo; j < hi; ++j) out[j] = in[j * s.sw];
         }
-        std::fill(out + hi, out + run.len, 0.0f);
+        zero_short(out + hi, run.len - hi);
       }
-      std::fill(row + cols, row + nr, 0.0f);
+      zero_short(row + cols, static_cast<int64_t>(nr) - cols);
     }
     dst += kc * nr;
   }
@@ -247,26 +261,17 @@ bool conv_param(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const c
   return true;
 }
 
-bool check_float(KernelRuntimeContext& ctx, const char* name, const Tensor& t) {
-  if (t.scalar_type() != ScalarType::Float) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (Float only)", kOp, name,
-             scalar_type_name(t.scalar_type()));
-    return false;
-  }
-  return true;
-}
-
 // Validates every argument, fills the shape, and resizes out.
 bool parse_conv(KernelRuntimeContext& ctx, Span<EValue*> args, Tensor* input, Tensor* weight, Tensor* bias,
                 bool* has_bias, Tensor* out, ConvShape* s) {
   if (!kernels::check_arg_count(ctx, args, 11, kOp) || !kernels::tensor_arg(ctx, args, 0, kOp, "input", input) ||
       !kernels::tensor_arg(ctx, args, 1, kOp, "weight", weight) ||
-      !kernels::tensor_arg(ctx, args, 9, kOp, "out", out) || !check_float(ctx, "input", *input) ||
-      !check_float(ctx, "weight", *weight) || !check_float(ctx, "out", *out)) {
+      !kernels::tensor_arg(ctx, args, 9, kOp, "out", out) || !check_float32(ctx, kOp, "input", *input) ||
+      !check_float32(ctx, kOp, "weight", *weight) || !check_float32(ctx, kOp, "out", *out)) {
     return false;
   }
   *has_bias = !args[2]->is_none();
-  if (*has_bias && (!kernels::tensor_arg(ctx, args, 2, kOp, "bias", bias) || !check_float(ctx, "bias", *bias))) {
+  if (*has_bias && (!kernels::tensor_arg(ctx, args, 2, kOp, "bias", bias) || !check_float32(ctx, kOp, "bias", *bias))) {
     return false;
   }
   const size_t rank = input->dim();

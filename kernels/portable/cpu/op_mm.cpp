@@ -9,15 +9,6 @@
 namespace ember::portable {
 namespace {
 
-bool check_float(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t) {
-  if (t.scalar_type() != ScalarType::Float) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (Float only)", op, name,
-             scalar_type_name(t.scalar_type()));
-    return false;
-  }
-  return true;
-}
-
 bool check_rank(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t, size_t rank) {
   if (t.dim() != rank) {
     ctx.fail(Error::InvalidArgument, "%s: %s: expected a %zu-D tensor, got %zu-D", op, name, rank, t.dim());
@@ -30,8 +21,8 @@ bool check_rank(KernelRuntimeContext& ctx, const char* op, const char* name, con
 bool prepare_matmul(KernelRuntimeContext& ctx, const char* op, const char* self_name, const Tensor& self,
                     const Tensor& mat2, const Tensor& out, size_t rank) {
   if (!check_rank(ctx, op, self_name, self, rank) || !check_rank(ctx, op, "mat2", mat2, rank) ||
-      !check_float(ctx, op, self_name, self) || !check_float(ctx, op, "mat2", mat2) ||
-      !check_float(ctx, op, "out", out)) {
+      !check_float32(ctx, op, self_name, self) || !check_float32(ctx, op, "mat2", mat2) ||
+      !check_float32(ctx, op, "out", out)) {
     return false;
   }
   char a[64], b[64];
@@ -107,7 +98,7 @@ void addmm_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
       !kernels::tensor_arg(ctx, args, 1, op, "mat1", &mat1) || !kernels::tensor_arg(ctx, args, 2, op, "mat2", &mat2) ||
       !kernels::scalar_arg(ctx, args, 3, op, "beta", &beta_v) ||
       !kernels::scalar_arg(ctx, args, 4, op, "alpha", &alpha_v) ||
-      !kernels::tensor_arg(ctx, args, 5, op, "out", &out) || !check_float(ctx, op, "self", bias)) {
+      !kernels::tensor_arg(ctx, args, 5, op, "out", &out) || !check_float32(ctx, op, "self", bias)) {
     return;
   }
   if (bias.dim() > 2) {

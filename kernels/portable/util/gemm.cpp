@@ -117,6 +117,10 @@ void pack_b_matrix(const GemmMatrix& b, size_t k0, size_t kc, size_t n0, size_t 
   }
 }
 
+// Depth blocks of equal size (at most `cap`): a short last block would
+// spend relatively more on loading and storing C tiles.
+size_t balanced_kc(size_t k, size_t cap) { return ceil_div(k, ceil_div(k, cap)); }
+
 struct Blocks {
   size_t mc, nc, kc;
 };
@@ -200,14 +204,14 @@ void run_region(void* context, size_t r) {
   if (m0 >= m1 || n0 >= n1) return;
   if (t.workspace != nullptr) {
     const size_t kc = std::min(p.k, kKc);
-    const Blocks blk{kMc / t.uk->mr * t.uk->mr, kNc / t.uk->nr * t.uk->nr, kKc};
+    const Blocks blk{kMc / t.uk->mr * t.uk->mr, kNc / t.uk->nr * t.uk->nr, balanced_kc(p.k, kKc)};
     float* a_buf = t.workspace + r * t.stride_floats;
     float* b_buf = a_buf + std::min(p.m + kMaxMr, kMc) * kc;
     gemm_region(p, *t.uk, m0, m1, n0, n1, blk, a_buf, b_buf);
   } else {
     alignas(64) float a_buf[kStackMc * kStackKc];
     alignas(64) float b_buf[kStackKc * kStackNc];
-    const Blocks blk{kStackMc / t.uk->mr * t.uk->mr, kStackNc / t.uk->nr * t.uk->nr, kStackKc};
+    const Blocks blk{kStackMc / t.uk->mr * t.uk->mr, kStackNc / t.uk->nr * t.uk->nr, balanced_kc(p.k, kStackKc)};
     gemm_region(p, *t.uk, m0, m1, n0, n1, blk, a_buf, b_buf);
   }
 }
