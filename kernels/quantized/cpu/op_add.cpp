@@ -34,7 +34,7 @@ bool read_qargs(KernelRuntimeContext& ctx, Span<EValue*> args, size_t first, con
   std::snprintf(zp, sizeof(zp), "%s_zero_point", prefix);
   std::snprintf(qmin, sizeof(qmin), "%s_quant_min", prefix);
   std::snprintf(qmax, sizeof(qmax), "%s_quant_max", prefix);
-  if (!float_arg(ctx, args, first, op, scale, &q->scale) || !int_arg(ctx, args, first + 1, op, zp, &q->zero_point) ||
+  if (!kernels::double_arg(ctx, args, first, op, scale, &q->scale) || !int_arg(ctx, args, first + 1, op, zp, &q->zero_point) ||
       !int_arg(ctx, args, first + 2, op, qmin, &q->quant_min) ||
       !int_arg(ctx, args, first + 3, op, qmax, &q->quant_max)) {
     return false;

@@ -92,7 +92,7 @@ void choose_qparams_tensor_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
   ScalarType dtype = ScalarType::Byte;
   if (!kernels::check_arg_count(ctx, args, 9, op) || !kernels::tensor_arg(ctx, args, 0, op, "input", &input) ||
       !int_arg(ctx, args, 1, op, "quant_min", &quant_min) || !int_arg(ctx, args, 2, op, "quant_max", &quant_max) ||
-      !float_arg(ctx, args, 3, op, "eps", &eps) || !dtype_arg(ctx, args, 4, op, "dtype", &dtype) ||
+      !kernels::double_arg(ctx, args, 3, op, "eps", &eps) || !dtype_arg(ctx, args, 4, op, "dtype", &dtype) ||
       !kernels::tensor_arg(ctx, args, 5, op, "scale_out", &scale_out) ||
       !kernels::tensor_arg(ctx, args, 6, op, "zero_point_out", &zero_point_out)) {
     return;

@@ -112,7 +112,7 @@ void per_tensor(KernelRuntimeContext& ctx, Span<EValue*> args, const char* op, b
                        op, z.numel());
     scale = s.const_data_ptr<double>()[0];
     zero_point = z.const_data_ptr<int64_t>()[0];
-  } else if (!float_arg(ctx, args, 1, op, "scale", &scale) || !int_arg(ctx, args, 2, op, "zero_point", &zero_point)) {
+  } else if (!kernels::double_arg(ctx, args, 1, op, "scale", &scale) || !int_arg(ctx, args, 2, op, "zero_point", &zero_point)) {
     return;
   }
   if (!check_common(ctx, op, input, dtype, quant_min, quant_max, has_out_dtype, out_dtype, out) ||

@@ -34,28 +34,6 @@ bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size
   return true;
 }
 
-bool int_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-             int64_t* out) {
-  const EValue& v = *args[i];
-  if (!v.is_int()) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: expected an Int, got %s", op, name, tag_name(v.tag()));
-    return false;
-  }
-  *out = v.to_int();
-  return true;
-}
-
-bool float_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-               double* out) {
-  const EValue& v = *args[i];
-  if (!v.is_double() && !v.is_int()) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: expected a Double, got %s", op, name, tag_name(v.tag()));
-    return false;
-  }
-  *out = v.scalar_as_double();
-  return true;
-}
-
 bool dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
                ScalarType* out) {
   const EValue& v = *args[i];
@@ -78,20 +56,6 @@ bool optional_dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i,
   return !*has_value || dtype_arg(ctx, args, i, op, name, out);
 }
 
-bool optional_tensor_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-                         bool* has_value, Tensor* out) {
-  const EValue& v = *args[i];
-  *has_value = false;
-  if (v.is_none()) return true;
-  if (!v.is_tensor() || v.to_tensor().impl() == nullptr) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: expected a Tensor or None, got %s", op, name, tag_name(v.tag()));
-    return false;
-  }
-  *has_value = true;
-  *out = v.to_tensor();
-  return true;
-}
-
 bool check_quant_range(KernelRuntimeContext& ctx, const char* op, ScalarType dtype, int64_t quant_min,
                        int64_t quant_max) {
   int64_t lo = 0;
@@ -109,15 +73,6 @@ bool check_quant_range(KernelRuntimeContext& ctx, const char* op, ScalarType dty
   if (quant_max > hi) {
     ctx.fail(Error::InvalidArgument, "%s: quant_max: %" PRId64 " is above %s's maximum %" PRId64, op, quant_max,
              scalar_type_name(dtype), hi);
-    return false;
-  }
-  return true;
-}
-
-bool check_dtype(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t, ScalarType want) {
-  if (t.scalar_type() != want) {
-    ctx.fail(Error::InvalidArgument, "%s: %s: expected dtype %s, got %s", op, name, scalar_type_name(want),
-             scalar_type_name(t.scalar_type()));
     return false;
   }
   return true;

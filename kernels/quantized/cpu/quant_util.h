@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/portable/util/op_args.h"
 #include "kernels/portable/util/scalar_type_util.h"
 #include "runtime/core/evalue.h"
 #include "runtime/core/span.h"
@@ -18,6 +19,9 @@
 
 namespace ember::quantized {
 
+using kernels::check_dtype;
+using kernels::int_arg;
+using kernels::optional_tensor_arg;
 using kernels::TypeTag;
 
 // Calls f(TypeTag<T>{}) for the storage type of a quantized integer dtype:
@@ -81,28 +85,18 @@ inline Out dequantize_val(Q q, int32_t zero_point, float scale) {
 // `args.size()` is one of the counts in [min_count, max_count]; none null.
 bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size_t min_count, size_t max_count,
                              const char* op);
-// An Int.
-bool int_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-             int64_t* out);
-// A float argument: a Double (an Int is accepted too, as a whole number).
-bool float_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-               double* out);
-// An Int naming a valid ScalarType.
+// An Int naming any valid ScalarType (quantized ops name Bits16/UInt16 too,
+// which kernels::optional_dtype_arg refuses).
 bool dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
                ScalarType* out);
 // None, or an Int naming a valid ScalarType.
 bool optional_dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
                         bool* has_value, ScalarType* out);
-// None or a Tensor.
-bool optional_tensor_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
-                         bool* has_value, Tensor* out);
 
 // quant_min and quant_max lie inside `dtype`'s range (which must be a
 // quantized integer dtype); the failure names the bound.
 bool check_quant_range(KernelRuntimeContext& ctx, const char* op, ScalarType dtype, int64_t quant_min,
                        int64_t quant_max);
-// t has dtype `want`.
-bool check_dtype(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t, ScalarType want);
 // `a` and `b` have the same dim order (element-wise kernels then walk memory).
 bool check_same_dim_order(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& a,
                           const Tensor& b);
