@@ -4,6 +4,9 @@
 #include "kernels/prim/register_prim_ops.h"
 #include "kernels/quantized/register_quantized_kernels.h"
 #include "runtime/module/module.h"
+#if EMBER_HAVE_XNNPACK
+#include "backends/xnnpack/runtime/xnnpack_backend.h"
+#endif
 
 namespace ember {
 
@@ -16,6 +19,9 @@ Error register_all_kernels_and_backends() {
     result = register_portable_kernels();
     if (result == Error::Ok) result = register_prim_ops();
     if (result == Error::Ok) result = register_quantized_kernels();
+#if EMBER_HAVE_XNNPACK
+    if (result == Error::Ok) result = register_xnnpack_backend();
+#endif
   });
   return result;
 }

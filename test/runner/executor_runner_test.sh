@@ -135,12 +135,25 @@ expect_out info "method allocator bytes:"
 run list_kernels 0 --list-kernels
 expect_out list_kernels "aten::add.out"
 
-# Programs this build cannot run: one clear message, exit 1.
-for f in add dynamic quantized; do
-  run "xnnpack_$f" 1 --model "$NP/$f.pte"
-  expect_err "xnnpack_$f" "error: $NP/$f.pte: method 'forward':"
-  expect_err "xnnpack_$f" "XnnpackBackend"
-done
+# XNNPACK-delegated programs run on XnnpackBackend.
+TWO='\000\000\000\100'
+FIVE='\000\000\240\100'
+ONE='\000\000\200\077'
+write_f32_npy "$WORK/twos.npy" "$TWO" "$TWO" "$TWO"
+write_f32_npy "$WORK/fives.npy" "$FIVE" "$FIVE" "$FIVE"
+run xnnpack_add 0 --model "$NP/add.pte" --input "$WORK/twos.npy" --input "$WORK/fives.npy" --print all
+expect_out xnnpack_add "output 0: tensor Float [3] = [7, 7, 7]"
+write_f32_npy "$WORK/one1.npy" "$ONE"
+write_f32_npy "$WORK/one4.npy" "$ONE" "$ONE" "$ONE" "$ONE"
+run xnnpack_dynamic1 0 --model "$NP/dynamic.pte" --input "$WORK/one1.npy" --print all
+expect_out xnnpack_dynamic1 "output 0: tensor Float [1] = [2]"
+run xnnpack_dynamic4 0 --model "$NP/dynamic.pte" --input "$WORK/one4.npy" --print all
+expect_out xnnpack_dynamic4 "output 0: tensor Float [4] = [2, 2, 2, 2]"
+run xnnpack_dynamic8 0 --model "$NP/dynamic.pte" --print all
+expect_out xnnpack_dynamic8 "output 0: tensor Float [8] = [2, 2, 2, 2, 2, 2, 2, 2]"
+run xnnpack_quantized 0 --model "$NP/quantized.pte" --print summary
+expect_out xnnpack_quantized "output 0: tensor Float [2, 8]"
+
 run lstm 1 --model "$NP/lstm/lstm.pte"
 expect_err lstm "etnp::lstm.out"
 

@@ -19,6 +19,9 @@ void run_method(Program& program, const char* name, ExerciseResult* result) {
   if (!meta.ok()) return;
   size_t method_bytes = meta->method_allocator_bytes();
   if (method_bytes > kMaxBytes) return;
+  // Delegates take their state from the method allocator too, beyond what the
+  // file alone determines.
+  if (meta->num_delegates() > 0) method_bytes += kMaxBytes;
   std::vector<AlignedBytes> arenas;
   std::vector<Span<uint8_t>> spans;
   for (size_t i = 0; i < meta->num_memory_planned_buffers(); ++i) {

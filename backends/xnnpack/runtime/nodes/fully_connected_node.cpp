@@ -1,0 +1,237 @@
+// FullyConnected: y[..., N] = x[..., K] . W^T + b on XNNPACK.
+// - fp32, per-tensor qint8 (weight zero point 0) and quint8 use XNNPACK's
+//   fully-connected operators.
+// - Per-channel (qcint8) weights, which this XNNPACK's FC refuses, run as the
+//   equivalent 1x1 QC8 convolution (exact, same speed).
+// - A bias whose scale is not s_in * s_w[c] is requantized once at init.
+#include <cmath>
+#include <cstring>
+
+#include "backends/xnnpack/runtime/nodes/node_util.h"
+#include "xnnpack_graph_generated.h"
+
+namespace ember::xnnpack {
+namespace {
+
+enum class FcKind { F32, QS8, QU8, QC8 };
+
+class FullyConnectedNode final : public Node {
+ public:
+  FullyConnectedNode(uint32_t index, const char* kind, FcKind fc, size_t k, size_t n, uint32_t in, uint32_t out)
+      : Node(index, kind), fc_(fc), k_(k), n_(n), in_(in), out_(out) {}
+  xnn_operator_t* operator_out() { return op_.out(); }
+
+  Error reshape(Value* values) override {
+    const Value& in = values[in_];
+    Value& out = values[out_];
+    if (in.rank == 0 || in.dims[in.rank - 1] != k_) {
+      return fail(Error::InvalidArgument, "node %u (%s): input's last dim %zu, weights expect %zu", index(), kind(),
+                  in.rank == 0 ? 0 : in.dims[in.rank - 1], k_);
+    }
+    batch_ = in.numel() / k_;
+    if (out.rank == in.rank) {
+      for (size_t i = 0; i + 1 < in.rank; ++i) out.dims[i] = in.dims[i];
+      out.dims[out.rank - 1] = n_;
+    } else if (out.rank == 2) {
+      out.dims[0] = batch_;
+      out.dims[1] = n_;
+    } else {
+      return fail(Error::InvalidArgument, "node %u (%s): output rank %zu does not fit input rank %zu", index(), kind(),
+                  out.rank, in.rank);
+    }
+    if (out.numel() > out.capacity) {
+      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
+                  kind(), out.numel(), out.capacity);
+    }
+    return Error::Ok;
+  }
+
+  Error setup(Value* values, pthreadpool_t pool) override {
+    const void* x = values[in_].data;
+    void* y = values[out_].data;
+    xnn_status s;
+    switch (fc_) {
+      case FcKind::F32:
+        s = xnn_setup_fully_connected_nc_f32(op_.get(), batch_, static_cast<const float*>(x), static_cast<float*>(y), pool);
+        break;
+      case FcKind::QS8:
+        s = xnn_setup_fully_connected_nc_qs8(op_.get(), batch_, static_cast<const int8_t*>(x), static_cast<int8_t*>(y), pool);
+        break;
+      case FcKind::QU8:
+        s = xnn_setup_fully_connected_nc_qu8(op_.get(), batch_, static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), pool);
+        break;
+      default:
+        s = xnn_setup_convolution2d_nhwc_qc8(op_.get(), batch_, 1, 1, static_cast<const int8_t*>(x),
+                                             static_cast<int8_t*>(y), pool);
+        break;
+    }
+    return check_xnn(s, index(), kind(), "setup");
+  }
+
+  Error run(pthreadpool_t pool) override { return check_xnn(xnn_run_operator(op_.get(), pool), index(), kind(), "run"); }
+
+ private:
+  FcKind fc_;
+  size_t k_, n_;
+  uint32_t in_, out_;
+  size_t batch_ = 0;
+  XnnOperator op_;
+};
+
+// Bias in the scale XNNPACK assumes (s_in * s_w[c]); a copy in the method
+// allocator when the file's scale differs.
+Result<const int32_t*> bias_in_accumulator_scale(const NodeBuildContext& c, const Value& bias, float input_scale,
+                                                 const Value& weights, size_t n) {
+  const auto* b = static_cast<const int32_t*>(bias.constant);
+  bool exact = true;
+  for (size_t i = 0; i < n && exact; ++i) {
+    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
+    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
+    double want = static_cast<double>(input_scale) * ws;
+    exact = std::fabs(bs - want) <= 1e-6 * want;
+  }
+  if (exact) return b;
+  auto* copy = static_cast<int32_t*>(c.allocator->allocate(n * sizeof(int32_t), 16));
+  if (copy == nullptr) return c.fail_node(Error::MemoryAllocationFailed, "method allocator exhausted (bias)");
+  for (size_t i = 0; i < n; ++i) {
+    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
+    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
+    double r = std::nearbyint(static_cast<double>(b[i]) * bs / (static_cast<double>(input_scale) * ws));
+    if (!(r >= -2147483648.0 && r <= 2147483647.0)) {
+      return c.fail_node(Error::NotSupported, "bias %zu does not fit int32 after rescaling to s_in * s_w", i);
+    }
+    copy[i] = static_cast<int32_t>(r);
+  }
+  return static_cast<const int32_t*>(copy);
+}
+
+}  // namespace
+
+Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* xnode, NodeBuildContext& c) {
+  const auto* fc = xnode->xnode_union_as_XNNFullyConnected();
+  EMBER_ASSIGN_OR_RETURN(Value * in, c.value(fc->input1_id(), "input"));
+  EMBER_ASSIGN_OR_RETURN(Value * w, c.value(fc->filter_id(), "filter"));
+  EMBER_ASSIGN_OR_RETURN(Value * out, c.value(fc->output_id(), "output"));
+  Value* bias = nullptr;
+  if (fc->bias_id() != kInvalidId) {
+    EMBER_ASSIGN_OR_RETURN(bias, c.value(fc->bias_id(), "bias"));
+  }
+  bool transposed = (fc->flags() & XNN_FLAG_TRANSPOSE_WEIGHTS) != 0;
+  if (fc->flags() & ~static_cast<uint32_t>(XNN_FLAG_TRANSPOSE_WEIGHTS)) {
+    return c.fail_node(Error::NotSupported, "flags 0x%x are not supported", fc->flags());
+  }
+  if (w->constant == nullptr || w->rank != 2) {
+    return c.fail_node(Error::NotSupported, "weights must be a constant 2-D tensor (this XNNPACK has no dynamic weights)");
+  }
+  if (bias != nullptr && (bias->constant == nullptr || bias->numel() != (transposed ? w->dims[1] : w->dims[0]))) {
+    return c.fail_node(Error::InvalidProgram, "bias must be a constant with one value per output channel");
+  }
+  size_t n = transposed ? w->dims[1] : w->dims[0];
+  size_t k = transposed ? w->dims[0] : w->dims[1];
+  if (n == 0 || k == 0) return c.fail_node(Error::InvalidProgram, "empty weights [%zu, %zu]", n, k);
+
+  FcKind kind;
+  if (in->type == DataType::Fp32 && w->type == DataType::Fp32 && out->type == DataType::Fp32 &&
+      (bias == nullptr || bias->type == DataType::Fp32)) {
+    kind = FcKind::F32;
+  } else if (in->type == DataType::QInt8 && out->type == DataType::QInt8 &&
+             (w->type == DataType::QInt8 || w->type == DataType::QCInt8)) {
+    kind = w->type == DataType::QCInt8 ? FcKind::QC8 : FcKind::QS8;
+  } else if (in->type == DataType::QUInt8 && out->type == DataType::QUInt8 && w->type == DataType::QUInt8) {
+    kind = FcKind::QU8;
+  } else {
+    return c.fail_node(Error::NotSupported, "datatypes input %s, filter %s, output %s are not supported",
+                       data_type_name(in->type), data_type_name(w->type), data_type_name(out->type));
+  }
+  if (kind != FcKind::F32 && bias != nullptr && bias->type != DataType::QInt32 && bias->type != DataType::QCInt32) {
+    return c.fail_node(Error::InvalidProgram, "quantized bias must be qint32/qcint32, got %s", data_type_name(bias->type));
+  }
+  if (kind == FcKind::QC8) {
+    int32_t channel_dim = transposed ? 1 : 0;
+    if (w->quant.channel_dim != channel_dim || w->quant.num_channel_scales != n) {
+      return c.fail_node(Error::InvalidProgram, "per-channel weight scales must run along the output channels");
+    }
+  }
+  if (kind == FcKind::QS8 && w->quant.zero_point != 0) {
+    // This XNNPACK silently ignores a qint8 filter zero point (wrong results).
+    return c.fail_node(Error::NotSupported, "qint8 weights with zero point %d (XNNPACK requires symmetric weights)",
+                       w->quant.zero_point);
+  }
+  if (kind != FcKind::F32) {
+    EMBER_TRY(check_quant8(c, *in, "input"));
+    EMBER_TRY(check_quant8(c, *out, "output"));
+    for (size_t i = 0; i < n; ++i) {
+      float ws = w->is_per_channel() ? w->quant.channel_scales[i] : w->quant.scale;
+      double requant = static_cast<double>(in->quant.scale) * ws / out->quant.scale;
+      if (!(ws > 0.0f) || !(requant < 256.0) || !(requant > 0.0)) {
+        return c.fail_node(Error::NotSupported,
+                           "requantization scale %g (channel %zu) is outside (0, 256), where XNNPACK is exact", requant, i);
+      }
+    }
+  }
+  const int32_t* qbias = nullptr;
+  if (kind != FcKind::F32 && bias != nullptr) {
+    EMBER_ASSIGN_OR_RETURN(qbias, bias_in_accumulator_scale(c, *bias, in->quant.scale, *w, n));
+  }
+
+  EMBER_ASSIGN_OR_RETURN(Node * node, make_node<FullyConnectedNode>(c, c.node_index, c.kind, kind, k, n,
+                                                                     fc->input1_id(), fc->output_id()));
+  auto* fcn = static_cast<FullyConnectedNode*>(node);
+  xnn_status s;
+  int32_t lo = 0, hi = 0;
+  if (kind != FcKind::F32) {
+    lo = quantize_bound(c.output_min, out->quant.scale, out->quant.zero_point, qmin_of(out->type), qmax_of(out->type));
+    hi = quantize_bound(c.output_max, out->quant.scale, out->quant.zero_point, qmin_of(out->type), qmax_of(out->type));
+  }
+  switch (kind) {
+    case FcKind::F32:
+      s = xnn_create_fully_connected_nc_f32(k, n, k, n, static_cast<const float*>(w->constant),
+                                            bias != nullptr ? static_cast<const float*>(bias->constant) : nullptr,
+                                            c.output_min, c.output_max, fc->flags(), fcn->operator_out());
+      break;
+    case FcKind::QS8:
+      s = xnn_create_fully_connected_nc_qs8(k, n, k, n, static_cast<int8_t>(in->quant.zero_point), in->quant.scale,
+                                            w->quant.scale, static_cast<const int8_t*>(w->constant), qbias,
+                                            static_cast<int8_t>(out->quant.zero_point), out->quant.scale,
+                                            static_cast<int8_t>(lo), static_cast<int8_t>(hi), fc->flags(),
+                                            fcn->operator_out());
+      break;
+    case FcKind::QU8:
+      s = xnn_create_fully_connected_nc_qu8(k, n, k, n, static_cast<uint8_t>(in->quant.zero_point), in->quant.scale,
+                                            static_cast<uint8_t>(w->quant.zero_point), w->quant.scale,
+                                            static_cast<const uint8_t*>(w->constant), qbias,
+                                            static_cast<uint8_t>(out->quant.zero_point), out->quant.scale,
+                                            static_cast<uint8_t>(lo), static_cast<uint8_t>(hi), fc->flags(),
+                                            fcn->operator_out());
+      break;
+    case FcKind::QC8: {
+      const auto* kernel = static_cast<const int8_t*>(w->constant);
+      if (transposed) {
+        // The convolution wants [N, K]: transpose [K, N] once, into the method allocator.
+        auto* t = static_cast<int8_t*>(c.allocator->allocate(n * k, 16));
+        if (t == nullptr) {
+          node->~Node();
+          return c.fail_node(Error::MemoryAllocationFailed, "method allocator exhausted (weights)");
+        }
+        for (size_t r = 0; r < k; ++r) {
+          for (size_t col = 0; col < n; ++col) t[col * k + r] = kernel[r * n + col];
+        }
+        kernel = t;
+      }
+      s = xnn_create_convolution2d_nhwc_qc8(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, k, n, k, n,
+                                            static_cast<int8_t>(in->quant.zero_point), in->quant.scale,
+                                            w->quant.channel_scales, kernel, qbias,
+                                            static_cast<int8_t>(out->quant.zero_point), out->quant.scale,
+                                            static_cast<int8_t>(lo), static_cast<int8_t>(hi), 0, fcn->operator_out());
+      break;
+    }
+  }
+  Error e = check_xnn(s, c.node_index, c.kind, "create");
+  if (e != Error::Ok) {
+    node->~Node();
+    return e;
+  }
+  return node;
+}
+
+}  // namespace ember::xnnpack

@@ -1,0 +1,62 @@
+// Shared pieces of node implementations: an owning XNNPACK operator handle,
+// status checks, and the real-to-quantized conversion of clamp bounds.
+#pragma once
+
+#include <xnnpack.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "backends/xnnpack/runtime/node_factory.h"
+
+namespace ember::xnnpack {
+
+// Owns an xnn_operator_t; deletes it on destruction.
+class XnnOperator {
+ public:
+  XnnOperator() = default;
+  ~XnnOperator() {
+    if (op_ != nullptr) xnn_delete_operator(op_);
+  }
+  XnnOperator(const XnnOperator&) = delete;
+  XnnOperator& operator=(const XnnOperator&) = delete;
+  xnn_operator_t* out() { return &op_; }
+  xnn_operator_t get() const { return op_; }
+
+ private:
+  xnn_operator_t op_ = nullptr;
+};
+
+// Fails with the node's kind, index and the XNNPACK status name.
+inline Error check_xnn(xnn_status status, uint32_t node, const char* kind, const char* step) {
+  if (status == xnn_status_success) return Error::Ok;
+  return fail(status == xnn_status_out_of_memory ? Error::MemoryAllocationFailed : Error::Internal,
+              "node %u (%s): XNNPACK %s failed: %s", node, kind, step, xnn_status_name(status));
+}
+
+// A real-valued bound as a quantized value, saturated to [lo, hi].
+inline int32_t quantize_bound(float real, float scale, int32_t zero_point, int32_t lo, int32_t hi) {
+  if (std::isinf(real)) return real < 0 ? lo : hi;
+  float q = std::nearbyint(real / scale) + static_cast<float>(zero_point);
+  if (!(q > static_cast<float>(lo))) return lo;
+  if (q > static_cast<float>(hi)) return hi;
+  return static_cast<int32_t>(q);
+}
+
+inline bool is_quantized_8bit(DataType t) { return t == DataType::QInt8 || t == DataType::QUInt8; }
+inline int32_t qmin_of(DataType t) { return t == DataType::QUInt8 ? 0 : -128; }
+inline int32_t qmax_of(DataType t) { return t == DataType::QUInt8 ? 255 : 127; }
+
+// Zero points and scales XNNPACK accepts for an 8-bit value.
+inline Error check_quant8(const NodeBuildContext& c, const Value& v, const char* role) {
+  if (!(v.quant.scale > 0.0f) || !std::isfinite(v.quant.scale)) {
+    return c.fail_node(Error::InvalidProgram, "%s scale %g must be positive and finite", role, v.quant.scale);
+  }
+  if (v.quant.zero_point < qmin_of(v.type) || v.quant.zero_point > qmax_of(v.type)) {
+    return c.fail_node(Error::InvalidProgram, "%s zero point %d outside [%d, %d]", role, v.quant.zero_point,
+                       qmin_of(v.type), qmax_of(v.type));
+  }
+  return Error::Ok;
+}
+
+}  // namespace ember::xnnpack
