@@ -23,6 +23,10 @@ Error NodeBuildContext::fail_node(Error error, const char* format, ...) const {
   return fail(error, "node %u (%s): %s", node_index, kind, message);
 }
 
+Error NodeBuildContext::check(Error error) const {
+  return error == Error::Ok ? Error::Ok : add_context(error, "node %u (%s)", node_index, kind);
+}
+
 const char* xnn_status_name(xnn_status status) {
   switch (status) {
     case xnn_status_success: return "success";

@@ -35,6 +35,8 @@ struct NodeBuildContext {
   Result<Value*> value(uint32_t id, const char* role) const;
   // An error message prefixed with "node N (Kind): ".
   Error fail_node(Error error, const char* format, ...) const __attribute__((format(printf, 3, 4)));
+  // Passes Ok through; prefixes a capability check's failure with the node.
+  Error check(Error error) const;
 };
 
 Result<Node*> create_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);

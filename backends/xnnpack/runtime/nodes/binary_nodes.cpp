@@ -9,8 +9,6 @@
 namespace ember::xnnpack {
 namespace {
 
-enum class BinaryOp { Add, Subtract, Multiply, Divide, Minimum, Maximum };
-
 class BinaryNode final : public Node {
  public:
   BinaryNode(uint32_t index, const char* kind, BinaryOp op, DataType type, uint32_t a, uint32_t b, uint32_t out)
@@ -107,30 +105,6 @@ BinaryOp op_of(fb_xnnpack::XNodeUnion type) {
 
 }  // namespace
 
-// Limits under which this XNNPACK's 8-bit add/subtract/multiply are exact
-// (its requantization parameters; outside them it refuses or misrounds):
-// add/subtract: each input scale / output scale in [2^-10, 2^8);
-// multiply: input1 scale * input2 scale / output scale in [2^-16, 2^8).
-Error check_quantized_binary_limits(const NodeBuildContext& c, bool multiply, const Value& a, const Value& b,
-                                    const Value& out) {
-  if (multiply) {
-    double ratio = static_cast<double>(a.quant.scale) * b.quant.scale / out.quant.scale;
-    if (!(ratio >= std::ldexp(1.0, -16) && ratio < 256.0)) {
-      return c.fail_node(Error::NotSupported,
-                         "input scale product / output scale = %g is outside [2^-16, 2^8), where XNNPACK is exact", ratio);
-    }
-    return Error::Ok;
-  }
-  for (const Value* in : {&a, &b}) {
-    double ratio = static_cast<double>(in->quant.scale) / out.quant.scale;
-    if (!(ratio >= std::ldexp(1.0, -10) && ratio < 256.0)) {
-      return c.fail_node(Error::NotSupported,
-                         "input scale / output scale = %g is outside [2^-10, 2^8), where XNNPACK is exact", ratio);
-    }
-  }
-  return Error::Ok;
-}
-
 Result<Node*> create_binary_node(const fb_xnnpack::XNode* xnode, NodeBuildContext& c) {
   const auto* n = static_cast<const fb_xnnpack::_XNNNode2x1*>(xnode->xnode_union());
   EMBER_ASSIGN_OR_RETURN(Value * a, c.value(n->input1_id(), "input1"));
@@ -138,17 +112,7 @@ Result<Node*> create_binary_node(const fb_xnnpack::XNode* xnode, NodeBuildContex
   EMBER_ASSIGN_OR_RETURN(Value * out, c.value(n->output_id(), "output"));
   BinaryOp op = op_of(xnode->xnode_union_type());
   DataType t = out->type;
-  if (a->type != t || b->type != t) {
-    return c.fail_node(Error::InvalidProgram, "input types %s, %s differ from output type %s", data_type_name(a->type),
-                       data_type_name(b->type), data_type_name(t));
-  }
-  bool quantized_ok = is_quantized_8bit(t) && (op == BinaryOp::Add || op == BinaryOp::Subtract || op == BinaryOp::Multiply);
-  if (t != DataType::Fp32 && !quantized_ok) {
-    return c.fail_node(Error::NotSupported, "datatype %s is not supported for this node", data_type_name(t));
-  }
-  if (a->rank > kMaxDims || b->rank > kMaxDims) {
-    return c.fail_node(Error::InvalidProgram, "rank above %zu", kMaxDims);
-  }
+  EMBER_TRY(c.check(check_binary(op, *a, *b, *out, OutputClamp{c.output_min, c.output_max})));
   EMBER_ASSIGN_OR_RETURN(Node * node, make_node<BinaryNode>(c, c.node_index, c.kind, op, t, n->input1_id(),
                                                              n->input2_id(), n->output_id()));
   auto* binary = static_cast<BinaryNode*>(node);
@@ -161,25 +125,10 @@ Result<Node*> create_binary_node(const fb_xnnpack::XNode* xnode, NodeBuildContex
       case BinaryOp::Subtract: s = xnn_create_subtract_nd_f32(lo, hi, 0, binary->operator_out()); break;
       case BinaryOp::Multiply: s = xnn_create_multiply_nd_f32(lo, hi, 0, binary->operator_out()); break;
       case BinaryOp::Divide: s = xnn_create_divide_nd_f32(lo, hi, 0, binary->operator_out()); break;
-      case BinaryOp::Minimum:
-      case BinaryOp::Maximum:
-        if (!std::isinf(lo) || !std::isinf(hi)) {
-          node->~Node();
-          return c.fail_node(Error::NotSupported, "a fused output clamp is not supported on minimum/maximum");
-        }
-        s = op == BinaryOp::Minimum ? xnn_create_minimum_nd_f32(0, binary->operator_out())
-                                    : xnn_create_maximum_nd_f32(0, binary->operator_out());
-        break;
+      case BinaryOp::Minimum: s = xnn_create_minimum_nd_f32(0, binary->operator_out()); break;
+      case BinaryOp::Maximum: s = xnn_create_maximum_nd_f32(0, binary->operator_out()); break;
     }
   } else {
-    Error e = check_quant8(c, *a, "input1");
-    if (e == Error::Ok) e = check_quant8(c, *b, "input2");
-    if (e == Error::Ok) e = check_quant8(c, *out, "output");
-    if (e == Error::Ok) e = check_quantized_binary_limits(c, op == BinaryOp::Multiply, *a, *b, *out);
-    if (e != Error::Ok) {
-      node->~Node();
-      return e;
-    }
     int32_t lo = quantize_bound(c.output_min, out->quant.scale, out->quant.zero_point, qmin_of(t), qmax_of(t));
     int32_t hi = quantize_bound(c.output_max, out->quant.scale, out->quant.zero_point, qmin_of(t), qmax_of(t));
     if (lo >= hi) {

@@ -107,19 +107,12 @@ Result<Node*> create_convert_node(const fb_xnnpack::XNode* xnode, NodeBuildConte
   EMBER_ASSIGN_OR_RETURN(Value * in, c.value(n->input_id(), "input"));
   EMBER_ASSIGN_OR_RETURN(Value * out, c.value(n->output_id(), "output"));
   DataType from = in->type, to = out->type;
+  EMBER_TRY(c.check(check_convert(*in, *out)));
   if (is_quantized_8bit(from) && is_quantized_8bit(to)) {
-    EMBER_TRY(check_quant8(c, *in, "input"));
-    EMBER_TRY(check_quant8(c, *out, "output"));
     return make_node<RequantizeNode>(c, c.node_index, c.kind, *in, *out, n->input_id(), n->output_id());
   }
-  bool quantize = from == DataType::Fp32 && is_quantized_8bit(to);
-  bool dequantize = is_quantized_8bit(from) && to == DataType::Fp32;
-  if (!quantize && !dequantize) {
-    return c.fail_node(Error::NotSupported, "conversion %s -> %s is not supported", data_type_name(from),
-                       data_type_name(to));
-  }
+  bool quantize = from == DataType::Fp32;
   const Value& q = quantize ? *out : *in;
-  EMBER_TRY(check_quant8(c, q, quantize ? "output" : "input"));
   EMBER_ASSIGN_OR_RETURN(Node * node,
                          make_node<XnnConvertNode>(c, c.node_index, c.kind, from, to, n->input_id(), n->output_id()));
   auto* convert = static_cast<XnnConvertNode*>(node);

@@ -120,55 +120,13 @@ Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* xnode, NodeBu
   if (fc->flags() & ~static_cast<uint32_t>(XNN_FLAG_TRANSPOSE_WEIGHTS)) {
     return c.fail_node(Error::NotSupported, "flags 0x%x are not supported", fc->flags());
   }
-  if (w->constant == nullptr || w->rank != 2) {
-    return c.fail_node(Error::NotSupported, "weights must be a constant 2-D tensor (this XNNPACK has no dynamic weights)");
-  }
-  if (bias != nullptr && (bias->constant == nullptr || bias->numel() != (transposed ? w->dims[1] : w->dims[0]))) {
-    return c.fail_node(Error::InvalidProgram, "bias must be a constant with one value per output channel");
-  }
+  EMBER_TRY(c.check(check_fully_connected(*in, *w, bias, *out, transposed)));
   size_t n = transposed ? w->dims[1] : w->dims[0];
   size_t k = transposed ? w->dims[0] : w->dims[1];
-  if (n == 0 || k == 0) return c.fail_node(Error::InvalidProgram, "empty weights [%zu, %zu]", n, k);
-
-  FcKind kind;
-  if (in->type == DataType::Fp32 && w->type == DataType::Fp32 && out->type == DataType::Fp32 &&
-      (bias == nullptr || bias->type == DataType::Fp32)) {
-    kind = FcKind::F32;
-  } else if (in->type == DataType::QInt8 && out->type == DataType::QInt8 &&
-             (w->type == DataType::QInt8 || w->type == DataType::QCInt8)) {
-    kind = w->type == DataType::QCInt8 ? FcKind::QC8 : FcKind::QS8;
-  } else if (in->type == DataType::QUInt8 && out->type == DataType::QUInt8 && w->type == DataType::QUInt8) {
-    kind = FcKind::QU8;
-  } else {
-    return c.fail_node(Error::NotSupported, "datatypes input %s, filter %s, output %s are not supported",
-                       data_type_name(in->type), data_type_name(w->type), data_type_name(out->type));
-  }
-  if (kind != FcKind::F32 && bias != nullptr && bias->type != DataType::QInt32 && bias->type != DataType::QCInt32) {
-    return c.fail_node(Error::InvalidProgram, "quantized bias must be qint32/qcint32, got %s", data_type_name(bias->type));
-  }
-  if (kind == FcKind::QC8) {
-    int32_t channel_dim = transposed ? 1 : 0;
-    if (w->quant.channel_dim != channel_dim || w->quant.num_channel_scales != n) {
-      return c.fail_node(Error::InvalidProgram, "per-channel weight scales must run along the output channels");
-    }
-  }
-  if (kind == FcKind::QS8 && w->quant.zero_point != 0) {
-    // This XNNPACK silently ignores a qint8 filter zero point (wrong results).
-    return c.fail_node(Error::NotSupported, "qint8 weights with zero point %d (XNNPACK requires symmetric weights)",
-                       w->quant.zero_point);
-  }
-  if (kind != FcKind::F32) {
-    EMBER_TRY(check_quant8(c, *in, "input"));
-    EMBER_TRY(check_quant8(c, *out, "output"));
-    for (size_t i = 0; i < n; ++i) {
-      float ws = w->is_per_channel() ? w->quant.channel_scales[i] : w->quant.scale;
-      double requant = static_cast<double>(in->quant.scale) * ws / out->quant.scale;
-      if (!(ws > 0.0f) || !(requant < 256.0) || !(requant > 0.0)) {
-        return c.fail_node(Error::NotSupported,
-                           "requantization scale %g (channel %zu) is outside (0, 256), where XNNPACK is exact", requant, i);
-      }
-    }
-  }
+  FcKind kind = in->type == DataType::Fp32    ? FcKind::F32
+                : w->type == DataType::QCInt8 ? FcKind::QC8
+                : in->type == DataType::QInt8 ? FcKind::QS8
+                                              : FcKind::QU8;
   const int32_t* qbias = nullptr;
   if (kind != FcKind::F32 && bias != nullptr) {
     EMBER_ASSIGN_OR_RETURN(qbias, bias_in_accumulator_scale(c, *bias, in->quant.scale, *w, n));

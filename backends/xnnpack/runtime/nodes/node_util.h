@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "backends/xnnpack/capability/capability.h"
 #include "backends/xnnpack/runtime/node_factory.h"
 
 namespace ember::xnnpack {
@@ -46,17 +47,5 @@ inline int32_t quantize_bound(float real, float scale, int32_t zero_point, int32
 inline bool is_quantized_8bit(DataType t) { return t == DataType::QInt8 || t == DataType::QUInt8; }
 inline int32_t qmin_of(DataType t) { return t == DataType::QUInt8 ? 0 : -128; }
 inline int32_t qmax_of(DataType t) { return t == DataType::QUInt8 ? 255 : 127; }
-
-// Zero points and scales XNNPACK accepts for an 8-bit value.
-inline Error check_quant8(const NodeBuildContext& c, const Value& v, const char* role) {
-  if (!(v.quant.scale > 0.0f) || !std::isfinite(v.quant.scale)) {
-    return c.fail_node(Error::InvalidProgram, "%s scale %g must be positive and finite", role, v.quant.scale);
-  }
-  if (v.quant.zero_point < qmin_of(v.type) || v.quant.zero_point > qmax_of(v.type)) {
-    return c.fail_node(Error::InvalidProgram, "%s zero point %d outside [%d, %d]", role, v.quant.zero_point,
-                       qmin_of(v.type), qmax_of(v.type));
-  }
-  return Error::Ok;
-}
 
 }  // namespace ember::xnnpack
