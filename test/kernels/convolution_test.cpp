@@ -107,6 +107,7 @@ const ConvCase kCases[] = {
     {"transposed stride 2 output_padding 1", false, 1, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, true, 1, 1, true},
     {"transposed groups 2 dilation 2", false, 2, 4, 4, 5, 6, 3, 2, 1, 2, 0, 1, 2, 1, 2, true, 0, 1, false},
     {"transposed stride 3 pad 2", false, 1, 3, 6, 6, 2, 4, 4, 3, 3, 2, 2, 1, 1, 1, true, 2, 0, true},
+    {"transposed in row bands (2 MiB columns)", false, 1, 4, 40, 64, 16, 4, 4, 2, 2, 1, 1, 1, 1, 1, true, 1, 0, true},
     {"1-D", true, 2, 6, 1, 30, 9, 1, 5, 1, 2, 0, 2, 1, 1, 1, false, 0, 0, true},
     {"1-D dilation 3 groups 3", true, 1, 6, 1, 25, 9, 1, 3, 1, 1, 0, 3, 1, 3, 3, false, 0, 0, false},
     {"1-D depthwise", true, 1, 5, 1, 17, 5, 1, 3, 1, 1, 0, 1, 1, 1, 5, false, 0, 0, true},

@@ -4,8 +4,10 @@
 // Regular convolution is an implicit-im2col GEMM per (batch, group): the
 // weights are A (Cout/g x Cin/g·KH·KW), the image columns are packed straight
 // from the input into the GEMM's B panels, C is the output plane block. 1x1
-// stride-1 unpadded convolution reads the input as a plain matrix. Depthwise
-// (one input channel per group) and transposed convolution are direct loops.
+// stride-1 unpadded convolution reads the input as a plain matrix. Transposed
+// convolution is a GEMM into a column buffer plus a scatter (col2im), or a
+// direct loop without temp memory; depthwise (one input channel per group)
+// is a direct loop.
 #include <algorithm>
 #include <cstring>
 
@@ -206,10 +208,11 @@ void conv_depthwise(KernelRuntimeContext& ctx, const ConvShape& s, const float* 
   }
 }
 
-// Transposed convolution scatters each input pixel times the kernel into the
-// output: out[co][ih·s - p + kh·d][iw·s - p + kw·d] += x[ci][ih][iw] · w[ci][co][kh][kw].
-void conv_transposed(const ConvShape& s, const float* input, const float* weight, const float* bias, float* out) {
-  fill_bias(s, bias, out);
+// Transposed convolution, direct form (used when there is no temp memory
+// for the GEMM's columns): each input pixel times the kernel is scattered
+// into the output, out[co][ih·s - p + kh·d][iw·s - p + kw·d] +=
+// x[ci][ih][iw] · w[ci][co][kh][kw].
+void conv_transposed_direct(const ConvShape& s, const float* input, const float* weight, float* out) {
   const int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
   for (int64_t b = 0; b < s.n; ++b) {
     for (int64_t ci = 0; ci < s.cin; ++ci) {
@@ -232,6 +235,66 @@ void conv_transposed(const ConvShape& s, const float* input, const float* weight
               float* out_row = o + (ih * s.sh - s.ph + kh * s.dh) * s.ow + off;
               for (int64_t iw = iw_lo; iw < iw_hi; ++iw) out_row[iw * s.sw] += wv * in_row[iw];
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Upper bound of the column buffer of the GEMM form of transposed convolution.
+constexpr size_t kMaxColumnBytes = size_t{2} << 20;
+
+// Transposed convolution as GEMM + col2im, per (batch, group) and per band of
+// input rows: columns[(co, kh, kw)][pixel] = Σ_ci w[ci][co][kh][kw] · x[ci][pixel]
+// (A is the weight read transposed), then each column entry is added at the
+// output position its pixel and tap map to. Falls back to the direct form
+// when the temp memory cannot hold the columns of one input row.
+void conv_transposed(KernelRuntimeContext& ctx, const ConvShape& s, const float* input, const float* weight,
+                     const float* bias, float* out) {
+  fill_bias(s, bias, out);
+  if (s.h == 0 || s.w == 0) return;  // no input pixels: only the bias
+  const int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
+  const int64_t m = cout_g * s.kh * s.kw;
+  const int64_t row_bytes = m * s.w * static_cast<int64_t>(sizeof(float));
+  const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(s.h, static_cast<int64_t>(kMaxColumnBytes) / row_bytes));
+  const size_t n_max = static_cast<size_t>(rows * s.w);
+  const size_t threads =
+      kernels::gemm_num_threads(static_cast<size_t>(m), n_max, static_cast<size_t>(cin_g), ctx.thread_pool());
+  float* columns = static_cast<float*>(gemm_scratch(ctx, static_cast<size_t>(m) * n_max * sizeof(float)));
+  if (columns == nullptr) {
+    conv_transposed_direct(s, input, weight, out);
+    return;
+  }
+  void* ws = gemm_scratch(
+      ctx, kernels::gemm_workspace_bytes(static_cast<size_t>(m), n_max, static_cast<size_t>(cin_g), threads));
+  for (int64_t b = 0; b < s.n; ++b) {
+    for (int64_t g = 0; g < s.groups; ++g) {
+      const float* in_g = input + (b * s.cin + g * cin_g) * s.h * s.w;
+      float* out_g = out + (b * s.cout + g * cout_g) * s.oh * s.ow;
+      for (int64_t ih0 = 0; ih0 < s.h; ih0 += rows) {
+        const int64_t band = std::min(rows, s.h - ih0);
+        const size_t n = static_cast<size_t>(band * s.w);
+        kernels::GemmProblem p;
+        p.m = static_cast<size_t>(m);
+        p.n = n;
+        p.k = static_cast<size_t>(cin_g);
+        p.a = {weight + g * cin_g * m, 1, static_cast<ptrdiff_t>(m)};
+        p.b = {in_g + ih0 * s.w, static_cast<ptrdiff_t>(s.h * s.w), 1};
+        p.c = columns;
+        p.ldc = static_cast<ptrdiff_t>(n);
+        kernels::gemm(p, ctx.thread_pool(), ws);
+        for (int64_t row = 0; row < m; ++row) {
+          const int64_t co = row / (s.kh * s.kw), kh = row / s.kw % s.kh, kw = row % s.kw;
+          const int64_t off = kw * s.dw - s.pw;
+          int64_t iw_lo, iw_hi;
+          valid_range(s.w, off, s.sw, s.ow, &iw_lo, &iw_hi);
+          for (int64_t ih = ih0; ih < ih0 + band; ++ih) {
+            const int64_t oh = ih * s.sh - s.ph + kh * s.dh;
+            if (oh < 0 || oh >= s.oh) continue;
+            const float* col = columns + row * static_cast<int64_t>(n) + (ih - ih0) * s.w;
+            float* out_row = out_g + (co * s.oh + oh) * s.ow + off;
+            for (int64_t iw = iw_lo; iw < iw_hi; ++iw) out_row[iw * s.sw] += col[iw];
           }
         }
       }
@@ -379,7 +442,7 @@ void convolution_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
   const float* b = has_bias ? bias.const_data_ptr<float>() : nullptr;
   float* y = out.mutable_data_ptr<float>();
   if (s.transposed) {
-    conv_transposed(s, x, w, b, y);
+    conv_transposed(ctx, s, x, w, b, y);
   } else if (s.groups == s.cin && s.groups > 1) {
     conv_depthwise(ctx, s, x, w, b, y);
   } else {
