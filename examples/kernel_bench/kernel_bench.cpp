@@ -2,8 +2,9 @@
 // the issue-3 speed-floor shapes, called through their registered entry
 // points, next to XNNPACK fp32 operators on the same shapes and threads.
 //
-//   kernel_bench [--min-time SECONDS] [--threads 1,2]
+//   kernel_bench [--min-time SECONDS] [--threads 1,2] [--kernel avx512f|avx2+fma|generic]
 //
+// --kernel overrides the GEMM micro-kernel the CPU dispatch would pick.
 // Each case runs a few warm-ups, then alternates ember and XNNPACK runs until
 // each has run --min-time seconds (default 1) and at least 20 times, and
 // reports each one's median run. Outputs of
@@ -229,12 +230,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--min-time") == 0 && i + 1 < argc) {
       min_time = std::atof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--kernel") == 0 && i + 1 < argc) {
+      if (!kernels::gemm_select_kernel(argv[++i])) {
+        std::fprintf(stderr, "GEMM micro-kernel '%s' is unknown or not supported by this CPU\n", argv[i]);
+        return 2;
+      }
     } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       thread_counts.clear();
       for (char* tok = std::strtok(argv[++i], ","); tok != nullptr; tok = std::strtok(nullptr, ","))
         thread_counts.push_back(static_cast<size_t>(std::atoi(tok)));
     } else {
-      std::fprintf(stderr, "usage: %s [--min-time SECONDS] [--threads 1,2]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--min-time SECONDS] [--threads 1,2] [--kernel avx512f|avx2+fma|generic]\n",
+                   argv[0]);
       return 2;
     }
   }
