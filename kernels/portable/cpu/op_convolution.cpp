@@ -32,27 +32,19 @@ struct ConvShape {
 };
 
 // Indices j in [0, count) with 0 <= offset + j * step < limit, as [*lo, *hi).
-void valid_range(int64_t count, int64_t offset, int64_t step, int64_t limit, int64_t* lo, int64_t* hi) {
-  int64_t first = offset >= 0 ? 0 : (-offset + step - 1) / step;
-  int64_t last = offset >= limit ? 0 : (limit - offset + step - 1) / step;
+inline void valid_range(int64_t count, int64_t offset, int64_t step, int64_t limit, int64_t* lo, int64_t* hi) {
+  int64_t first, last;
+  if (step == 1) {  // the common case, without divisions
+    first = offset >= 0 ? 0 : -offset;
+    last = offset >= limit ? 0 : limit - offset;
+  } else {
+    first = offset >= 0 ? 0 : (-offset + step - 1) / step;
+    last = offset >= limit ? 0 : (limit - offset + step - 1) / step;
+  }
   first = std::min(first, count);
   last = std::min(last, count);
   *lo = first;
   *hi = std::max(first, last);
-}
-
-// Short copies and zero fills of a panel row (at most 32 floats): whole
-// 8-float chunks are fixed-size moves the compiler inlines, where a libc
-// call per run would cost more than the copy.
-void copy_short(float* dst, const float* src, int64_t n) {
-  for (; n >= 8; n -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8 * sizeof(float));
-  for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
-}
-
-void zero_short(float* dst, int64_t n) {
-  static constexpr float kZeros[8] = {};
-  for (; n >= 8; n -= 8, dst += 8) std::memcpy(dst, kZeros, sizeof(kZeros));
-  for (int64_t i = 0; i < n; ++i) dst[i] = 0.0f;
 }
 
 // One (batch, group) slice of the input, seen as the K x N im2col matrix.
@@ -82,11 +74,18 @@ void pack_im2col(const void* source, size_t k0, size_t kc, size_t n0, size_t nc,
       col += len;
       pos += len;
     }
-    for (size_t k = 0; k < kc; ++k) {
-      const int64_t kk = static_cast<int64_t>(k0 + k);
-      const int64_t ci = kk / (s.kh * s.kw);
-      const int64_t kh = kk / s.kw % s.kh;
-      const int64_t kw = kk % s.kw;
+    // (ci, kh, kw) of row k0, then stepped along without divisions.
+    int64_t ci = static_cast<int64_t>(k0) / (s.kh * s.kw);
+    int64_t kh = static_cast<int64_t>(k0) / s.kw % s.kh;
+    int64_t kw = static_cast<int64_t>(k0) % s.kw;
+    for (size_t k = 0; k < kc; ++k, ++kw) {
+      if (kw == s.kw) {
+        kw = 0;
+        if (++kh == s.kh) {
+          kh = 0;
+          ++ci;
+        }
+      }
       const float* plane = src.input + ci * s.h * s.w;
       float* row = dst + k * nr;
       for (size_t r = 0; r < num_runs; ++r) {
@@ -94,22 +93,22 @@ void pack_im2col(const void* source, size_t k0, size_t kc, size_t n0, size_t nc,
         float* out = row + run.col;
         const int64_t ih = run.oh * s.sh - s.ph + kh * s.dh;
         if (ih < 0 || ih >= s.h) {
-          zero_short(out, run.len);
+          kernels::zero_panel_floats(out, run.len);
           continue;
         }
         const int64_t iw0 = run.ow * s.sw - s.pw + kw * s.dw;
         int64_t lo, hi;
         valid_range(run.len, iw0, s.sw, s.w, &lo, &hi);
-        zero_short(out, lo);
+        kernels::zero_panel_floats(out, lo);
         const float* in = plane + ih * s.w + iw0;
         if (s.sw == 1) {
-          copy_short(out + lo, in + lo, hi - lo);
+          kernels::copy_panel_floats(out + lo, in + lo, hi - lo);
         } else {
           for (int64_t j = lo; j < hi; ++j) out[j] = in[j * s.sw];
         }
-        zero_short(out + hi, run.len - hi);
+        kernels::zero_panel_floats(out + hi, run.len - hi);
       }
-      zero_short(row + cols, static_cast<int64_t>(nr) - cols);
+      kernels::zero_panel_floats(row + cols, static_cast<int64_t>(nr) - cols);
     }
     dst += kc * nr;
   }

@@ -107,11 +107,11 @@ void pack_b_matrix(const GemmMatrix& b, size_t k0, size_t kc, size_t n0, size_t 
       const float* src =
           b.data + static_cast<ptrdiff_t>(k0 + k) * b.row_stride + static_cast<ptrdiff_t>(n0 + jr) * b.col_stride;
       if (b.col_stride == 1) {
-        std::memcpy(dst, src, cols * sizeof(float));
+        copy_panel_floats(dst, src, static_cast<int64_t>(cols));
       } else {
         for (size_t j = 0; j < cols; ++j) dst[j] = src[static_cast<ptrdiff_t>(j) * b.col_stride];
       }
-      for (size_t j = cols; j < nr; ++j) dst[j] = 0.0f;
+      zero_panel_floats(dst + cols, static_cast<int64_t>(nr - cols));
       dst += nr;
     }
   }

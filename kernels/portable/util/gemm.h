@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace ember {
 class ThreadPool;
@@ -38,6 +39,20 @@ struct GemmMatrix {
 // ceil(nc / nr) panels one after the other; panel p holds, for each k in
 // order, nr values for columns n0 + p*nr ... (zero past column n0 + nc).
 using GemmPackB = void (*)(const void* source, size_t k0, size_t kc, size_t n0, size_t nc, size_t nr, float* dst);
+
+// Short copies and zero fills for filling panel rows (a few dozen floats):
+// whole 8-float chunks are fixed-size moves the compiler inlines, where a
+// libc call per row would cost more than the copy itself.
+inline void copy_panel_floats(float* dst, const float* src, int64_t n) {
+  for (; n >= 8; n -= 8, dst += 8, src += 8) std::memcpy(dst, src, 8 * sizeof(float));
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+inline void zero_panel_floats(float* dst, int64_t n) {
+  static constexpr float kZeros[8] = {};
+  for (; n >= 8; n -= 8, dst += 8) std::memcpy(dst, kZeros, sizeof(kZeros));
+  for (int64_t i = 0; i < n; ++i) dst[i] = 0.0f;
+}
 
 struct GemmProblem {
   size_t m = 0, n = 0, k = 0;
