@@ -36,9 +36,11 @@ class MemoryAllocator {
     }
     void* p = allocate(bytes, alignof(T));
     if (p == nullptr) return nullptr;
-    T* typed = static_cast<T*>(p);
-    for (size_t i = 0; i < n; ++i) new (&typed[i]) T();
-    return typed;
+    // Walk the bytes actually allocated, so the loop bound is visibly no
+    // larger than the allocation.
+    auto* bytes_begin = static_cast<unsigned char*>(p);
+    for (size_t offset = 0; offset < bytes; offset += sizeof(T)) new (bytes_begin + offset) T();
+    return static_cast<T*>(p);
   }
 
   template <typename T>
