@@ -14,11 +14,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "backends/xnnpack/capability/capability.h"  // OutputClamp
 #include "backends/xnnpack/runtime/xnnpack_value.h"
 
 namespace ember::xnnpack {
@@ -140,15 +140,10 @@ struct TensorSpec {
   DataType dq_datatype = DataType::Invalid;
 };
 
-// Fused output clamp (XNode.output_min_max), in real values.
-struct OutputClamp {
-  float min = -std::numeric_limits<float>::infinity();
-  float max = std::numeric_limits<float>::infinity();
-};
-
 // Fields every node carries.
 struct NodeOptions {
   uint32_t flags = 0;
+  // Fused output clamp (XNode.output_min_max), in real values.
   std::optional<OutputClamp> clamp;
   uint32_t debug_handle = 0;
 };
