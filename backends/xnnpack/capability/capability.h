@@ -46,3 +46,6 @@ Error check_fully_connected(const Value& in, const Value& weights, const Value* 
                             bool transposed_weights);
 
 }  // namespace ember::xnnpack
+
+// Data-movement and host-math nodes.
+#include "backends/xnnpack/capability/shape_capability.h"  // IWYU pragma: export

@@ -68,6 +68,20 @@ Result<Node*> create_node(const fb_xnnpack::XNode* node, NodeBuildContext& conte
       return create_convert_node(node, context);
     case XNodeUnion::XNNFullyConnected:
       return create_fully_connected_node(node, context);
+    case XNodeUnion::XNNStaticTranspose:
+    case XNodeUnion::XNNStaticReshape:
+    case XNodeUnion::XNNCopy:
+    case XNodeUnion::XNNStaticSlice:
+    case XNodeUnion::XNNConcatenate2:
+    case XNodeUnion::XNNConcatenate3:
+    case XNodeUnion::XNNConcatenate4:
+    case XNodeUnion::XNNConcatenate5:
+    case XNodeUnion::XNNStaticConstantPad:
+    case XNodeUnion::XNNStaticResizeBilinear2D:
+      return create_shape_node(node, context);
+    case XNodeUnion::XNNBatchMatrixMultiply:
+    case XNodeUnion::XNNScaledDotProductAttention:
+      return create_matmul_node(node, context);
     default:
       return context.fail_node(Error::NotSupported, "node kind not supported by this XnnpackBackend yet");
   }

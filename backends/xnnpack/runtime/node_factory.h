@@ -57,5 +57,9 @@ Result<Node*> make_node(const NodeBuildContext& context, Args&&... args) {
 Result<Node*> create_binary_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_convert_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
+// Transpose, reshape, copy, slice, concatenate, pad, resize (shape_nodes.cpp).
+Result<Node*> create_shape_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
+// Batch matrix multiply and scaled dot-product attention (matmul_nodes.cpp).
+Result<Node*> create_matmul_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 
 }  // namespace ember::xnnpack
