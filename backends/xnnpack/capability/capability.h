@@ -49,3 +49,74 @@ Error check_fully_connected(const Value& in, const Value& weights, const Value* 
 
 // Data-movement and host-math nodes.
 #include "backends/xnnpack/capability/shape_capability.h"  // IWYU pragma: export
+
+namespace ember::xnnpack {
+
+// Unary, activation and softmax nodes (unary_capability.cpp).
+enum class UnaryOp : uint8_t {
+  Clamp,
+  Sigmoid,
+  Softmax,  // over the last (innermost physical) dim
+  Elu,
+  LeakyRelu,
+  Hardswish,
+  Abs,
+  Negate,
+  Floor,
+  Ceiling,
+  Square,
+  SquareRoot,
+  ReciprocalSquareRoot,
+  Exp,
+  Log,
+  Sin,
+  Cos,
+  Tanh,
+  Gelu,  // exact (erf) form
+};
+
+const char* unary_op_name(UnaryOp op);
+
+struct UnaryParams {
+  float alpha = 1.0f;            // Elu
+  float negative_slope = 0.01f;  // LeakyRelu
+  OutputClamp clamp;             // Clamp's bounds, or another node's fused output clamp
+};
+
+// Where a unary node runs. Every 8-bit plan computes, per element,
+// Q(clamp(f(D(q)))) with D(q) = s_in * (q - z_in) and Q(y) = saturate(
+// round_half_even(y / s_out) + z_out), evaluated in double; a NaN result
+// quantizes to z_out (real 0). Lookup tables hold it for all 256 inputs.
+enum class UnaryPlan : uint8_t {
+  XnnF32,        // XNNPACK *_nc_f32 operator (a fused clamp, if any, is a host pass after it)
+  HostF32,       // host loop in float (ops this XNNPACK lacks: rsqrt, exp, log, sin, cos, tanh, gelu)
+  XnnClamp8,     // XNNPACK clamp_nc_s8/u8 on quantized bounds: same type and quantization in and out
+  XnnTable8,     // XNNPACK's own lookup-table operator (sigmoid at output scale 1/256, qs8 elu, qu8
+                 // leaky_relu); its table is compared with the exact host table at init and the host
+                 // table runs instead when any entry differs
+  HostTable8,    // exact host lookup table over the 256 inputs, built at init
+  HostSoftmax8,  // host softmax over the last dim with an exp table built at init (XNNPACK has no qs8
+                 // softmax, and its qu8 softmax normalizes in fixed point: not exact)
+};
+
+// fp32 in and out: every op (ELU on XNNPACK needs a positive normal alpha,
+// clamp min < max; otherwise the host loop). 8-bit: qint8/quint8 in and out
+// (types may differ), per-tensor, valid scale and zero point. The quint8 clamp
+// with a rescale (which this XNNPACK accepts and then ignores the scales of)
+// is never given to XNNPACK: only equal quantization runs XnnClamp8.
+// On Ok, *plan says where the node runs.
+Error plan_unary(UnaryOp op, const Value& in, const Value& out, const UnaryParams& params, UnaryPlan* plan);
+
+// PReLU y = x >= 0 ? x : slope[c] * x along the last (channel) dim: fp32 on
+// XNNPACK, slope a constant fp32 tensor of C or 1 elements. 8-bit is refused.
+Error check_prelu(const Value& in, const Value& slope, const Value& out, const OutputClamp& clamp);
+
+// Dynamically quantized fully connected (ExecuTorch's default for transformer
+// linears): input fp32 (an external with dq_datatype qdint8, or a qdint8
+// value), per-channel qcint8 weights along the output channels with zero
+// point 0, optional fp32 bias, fp32 output. This backend runs it as an fp32
+// FC on weights dequantized once at init (see fully_connected_node.cpp).
+Error check_dynamic_fully_connected(const Value& in, const Value& weights, const Value* bias, const Value& out,
+                                    bool transposed_weights);
+
+}  // namespace ember::xnnpack

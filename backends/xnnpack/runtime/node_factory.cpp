@@ -68,6 +68,28 @@ Result<Node*> create_node(const fb_xnnpack::XNode* node, NodeBuildContext& conte
       return create_convert_node(node, context);
     case XNodeUnion::XNNFullyConnected:
       return create_fully_connected_node(node, context);
+    case XNodeUnion::XNNClamp:
+    case XNodeUnion::XNNSigmoid:
+    case XNodeUnion::XNNSoftmax:
+    case XNodeUnion::XNNELU:
+    case XNodeUnion::XNNLeakyReLU:
+    case XNodeUnion::XNNHardswish:
+    case XNodeUnion::XNNAbs:
+    case XNodeUnion::XNNNegate:
+    case XNodeUnion::XNNFloor:
+    case XNodeUnion::XNNCeiling:
+    case XNodeUnion::XNNSquare:
+    case XNodeUnion::XNNSquareRoot:
+    case XNodeUnion::XNNReciprocalSquareRoot:
+    case XNodeUnion::XNNExp:
+    case XNodeUnion::XNNLog:
+    case XNodeUnion::XNNSin:
+    case XNodeUnion::XNNCos:
+    case XNodeUnion::XNNTanh:
+    case XNodeUnion::XNNGelu:
+      return create_unary_node(node, context);
+    case XNodeUnion::XNNPReLU:
+      return create_prelu_node(node, context);
     case XNodeUnion::XNNStaticTranspose:
     case XNodeUnion::XNNStaticReshape:
     case XNodeUnion::XNNCopy:

@@ -23,6 +23,16 @@ void* alloc(MemoryAllocator* allocator, size_t bytes, size_t alignment = 16) {
   return bytes == 0 ? nullptr : allocator->allocate(bytes, alignment);
 }
 
+// A value's datatype as serialized (qdint8 values are stored as fp32 here).
+fb_xnnpack::XNNDatatype declared_type(const XnnpackBlob& blob, uint32_t id) {
+  const fb_xnnpack::XValue* xv = blob.graph->xvalues()->Get(id);
+  const fb_xnnpack::XNNTensorValue* tv = xv->xvalue_union_as_XNNTensorValue();
+  if (const fb_xnnpack::XNNQuantizedTensorValue* qv = xv->xvalue_union_as_XNNQuantizedTensorValue()) {
+    tv = qv->tensor_value();
+  }
+  return tv == nullptr ? fb_xnnpack::XNNDatatype::xnn_datatype_invalid : tv->datatype();
+}
+
 bool scalar_type_matches(DataType type, ScalarType st) {
   switch (type) {
     case DataType::Fp32: return st == ScalarType::Float;
@@ -90,39 +100,9 @@ Error XnnpackExecutor::resolve_constant(const XnnpackBlob& blob, BackendInitCont
                                         uint32_t index) {
   Value& value = values_[v];
   size_t need = value.nbytes();
-  const fb_xnnpack::XNNGraph* g = blob.graph;
   const void* data = nullptr;
   size_t have = 0;
-  if (vsize(g->constant_data()) > 0) {
-    EMBER_CHECK_OR_RETURN(index < g->constant_data()->size(), Error::InvalidProgram,
-                          "XnnpackBackend: value %zu: constant %u out of range (%u entries)", v, index,
-                          g->constant_data()->size());
-    const fb_xnnpack::ConstantDataOffset* c = g->constant_data()->Get(index);
-    if (c->named_key() != nullptr && c->named_key()->size() > 0) {
-      EMBER_CHECK_OR_RETURN(context.named_data != nullptr, Error::InvalidExternalData,
-                            "XnnpackBackend: value %zu: constant '%s' is named data, but the program has none", v,
-                            c->named_key()->c_str());
-      Result<FreeableBuffer> buffer = context.named_data->get_data(c->named_key()->c_str());
-      if (!buffer.ok()) return add_context(buffer.error(), "XnnpackBackend: value %zu", v);
-      kept_[v] = std::move(*buffer);
-      data = kept_[v].data();
-      have = kept_[v].size();
-    } else {
-      uint64_t offset = c->offset();
-      EMBER_CHECK_OR_RETURN(offset <= blob.constants_size && c->size() <= blob.constants_size - offset,
-                            Error::InvalidProgram,
-                            "XnnpackBackend: value %zu: constant [%llu, +%llu) outside the blob's %zu constant bytes", v,
-                            static_cast<unsigned long long>(offset), static_cast<unsigned long long>(c->size()),
-                            blob.constants_size);
-      data = blob.constants + offset;
-      have = static_cast<size_t>(c->size());
-    }
-  } else {
-    EMBER_CHECK_OR_RETURN(index < vsize(g->constant_buffer()) && g->constant_buffer()->Get(index)->storage() != nullptr,
-                          Error::InvalidProgram, "XnnpackBackend: value %zu: constant buffer %u out of range", v, index);
-    data = g->constant_buffer()->Get(index)->storage()->data();
-    have = g->constant_buffer()->Get(index)->storage()->size();
-  }
+  EMBER_TRY(locate_constant(blob, context, v, index, &kept_[v], &data, &have));
   EMBER_CHECK_OR_RETURN(have >= need, Error::InvalidProgram,
                         "XnnpackBackend: value %zu: constant holds %zu bytes, the tensor needs %zu", v, have, need);
   size_t esize = data_type_size(value.type);
@@ -136,6 +116,59 @@ Error XnnpackExecutor::resolve_constant(const XnnpackBlob& blob, BackendInitCont
   }
   value.constant = data;
   value.data = const_cast<void*>(data);
+  return Error::Ok;
+}
+
+Error XnnpackExecutor::locate_constant(const XnnpackBlob& blob, BackendInitContext& context, size_t v,
+                                       uint32_t index, FreeableBuffer* holder, const void** data, size_t* have) {
+  const fb_xnnpack::XNNGraph* g = blob.graph;
+  if (vsize(g->constant_data()) > 0) {
+    EMBER_CHECK_OR_RETURN(index < g->constant_data()->size(), Error::InvalidProgram,
+                          "XnnpackBackend: value %zu: constant %u out of range (%u entries)", v, index,
+                          g->constant_data()->size());
+    const fb_xnnpack::ConstantDataOffset* c = g->constant_data()->Get(index);
+    if (c->named_key() != nullptr && c->named_key()->size() > 0) {
+      EMBER_CHECK_OR_RETURN(context.named_data != nullptr, Error::InvalidExternalData,
+                            "XnnpackBackend: value %zu: constant '%s' is named data, but the program has none", v,
+                            c->named_key()->c_str());
+      Result<FreeableBuffer> buffer = context.named_data->get_data(c->named_key()->c_str());
+      if (!buffer.ok()) return add_context(buffer.error(), "XnnpackBackend: value %zu", v);
+      *holder = std::move(*buffer);
+      *data = holder->data();
+      *have = holder->size();
+    } else {
+      uint64_t offset = c->offset();
+      EMBER_CHECK_OR_RETURN(offset <= blob.constants_size && c->size() <= blob.constants_size - offset,
+                            Error::InvalidProgram,
+                            "XnnpackBackend: value %zu: constant [%llu, +%llu) outside the blob's %zu constant bytes", v,
+                            static_cast<unsigned long long>(offset), static_cast<unsigned long long>(c->size()),
+                            blob.constants_size);
+      *data = blob.constants + offset;
+      *have = static_cast<size_t>(c->size());
+    }
+  } else {
+    EMBER_CHECK_OR_RETURN(index < vsize(g->constant_buffer()) && g->constant_buffer()->Get(index)->storage() != nullptr,
+                          Error::InvalidProgram, "XnnpackBackend: value %zu: constant buffer %u out of range", v, index);
+    *data = g->constant_buffer()->Get(index)->storage()->data();
+    *have = g->constant_buffer()->Get(index)->storage()->size();
+  }
+  return Error::Ok;
+}
+
+Error XnnpackExecutor::resolve_scales(const XnnpackBlob& blob, BackendInitContext& context, size_t v,
+                                      uint32_t index, size_t channels) {
+  FreeableBuffer holder;
+  const void* data = nullptr;
+  size_t have = 0;
+  EMBER_TRY(locate_constant(blob, context, v, index, &holder, &data, &have));
+  EMBER_CHECK_OR_RETURN(have >= channels * sizeof(float), Error::InvalidProgram,
+                        "XnnpackBackend: value %zu: scale buffer %u holds %zu bytes, %zu channels need %zu", v, index,
+                        have, channels, channels * sizeof(float));
+  auto* scales = static_cast<float*>(alloc(context.runtime_allocator, channels * sizeof(float)));
+  EMBER_CHECK_OR_RETURN(scales != nullptr || channels == 0, Error::MemoryAllocationFailed,
+                        "XnnpackBackend: value %zu: method allocator exhausted (scales)", v);
+  if (channels > 0) std::memcpy(scales, data, channels * sizeof(float));
+  values_[v].quant.channel_scales = scales;
   return Error::Ok;
 }
 
@@ -180,10 +213,16 @@ Error XnnpackExecutor::build_values(const XnnpackBlob& blob, BackendInitContext&
     EMBER_CHECK_OR_RETURN(v.type != DataType::QCInt4 && v.type != DataType::QBInt4, Error::NotSupported,
                           "XnnpackBackend: value %zu: 4-bit weights (%s) are not supported by this XNNPACK", i,
                           data_type_name(v.type));
-    EMBER_CHECK_OR_RETURN(static_cast<fb_xnnpack::XNNDatatype>(tv->dq_datatype()) ==
-                              fb_xnnpack::XNNDatatype::xnn_datatype_invalid,
+    // Dynamically quantized activations (an fp32 external marked dq_datatype
+    // qdint8, or a qdint8 value) are carried as fp32: the fully connected
+    // that consumes them runs on dequantized weights (fully_connected_node.cpp).
+    auto dq = static_cast<fb_xnnpack::XNNDatatype>(tv->dq_datatype());
+    EMBER_CHECK_OR_RETURN(dq == fb_xnnpack::XNNDatatype::xnn_datatype_invalid ||
+                              (dq == fb_xnnpack::XNNDatatype::xnn_datatype_qdint8 && v.type == DataType::Fp32),
                           Error::NotSupported,
-                          "XnnpackBackend: value %zu: dynamically quantized inputs (dq_datatype) are not supported yet", i);
+                          "XnnpackBackend: value %zu: dynamic quantization to %s of a %s value is not supported", i,
+                          data_type_name(static_cast<DataType>(dq)), data_type_name(v.type));
+    if (v.type == DataType::QDInt8) v.type = DataType::Fp32;
     size_t rank = vsize(tv->dims());
     EMBER_CHECK_OR_RETURN(rank <= kMaxDims && tv->num_dims() == rank, Error::InvalidProgram,
                           "XnnpackBackend: value %zu: rank %zu (num_dims %u) exceeds %zu or disagrees", i, rank,
@@ -208,19 +247,34 @@ Error XnnpackExecutor::build_values(const XnnpackBlob& blob, BackendInitContext&
         case fb_xnnpack::XNNQuantParams::PerChannelQuant: {
           const fb_xnnpack::PerChannelQuant* q = qv->quant_params_as_PerChannelQuant();
           EMBER_CHECK_OR_RETURN(q != nullptr, Error::InvalidProgram, "XnnpackBackend: value %zu: empty quant params", i);
-          EMBER_CHECK_OR_RETURN(q->scale_buffer_idx() == 0, Error::NotSupported,
-                                "XnnpackBackend: value %zu: per-channel scales stored in constant data are not supported yet",
-                                i);
-          EMBER_CHECK_OR_RETURN(q->channel_dim() >= 0 && static_cast<size_t>(q->channel_dim()) < rank &&
-                                    vsize(q->scale()) == v.dims[q->channel_dim()],
-                                Error::InvalidProgram,
-                                "XnnpackBackend: value %zu: %zu per-channel scales for channel dim %d", i,
-                                vsize(q->scale()), q->channel_dim());
-          v.quant.channel_scales = q->scale()->data();
-          v.quant.num_channel_scales = q->scale()->size();
+          EMBER_CHECK_OR_RETURN(q->channel_dim() >= 0 && static_cast<size_t>(q->channel_dim()) < rank,
+                                Error::InvalidProgram, "XnnpackBackend: value %zu: channel dim %d outside rank %zu", i,
+                                q->channel_dim(), rank);
+          size_t channels = v.dims[q->channel_dim()];
+          if (q->scale_buffer_idx() != 0) {
+            // Scales in constant data: copied into the method allocator.
+            EMBER_TRY(resolve_scales(blob, context, i, q->scale_buffer_idx(), channels));
+          } else {
+            EMBER_CHECK_OR_RETURN(vsize(q->scale()) == channels, Error::InvalidProgram,
+                                  "XnnpackBackend: value %zu: %zu per-channel scales for %zu channels (dim %d)", i,
+                                  vsize(q->scale()), channels, q->channel_dim());
+            v.quant.channel_scales = q->scale()->data();
+          }
+          v.quant.num_channel_scales = channels;
           v.quant.channel_dim = q->channel_dim();
           break;
         }
+        case fb_xnnpack::XNNQuantParams::PerTokenDynamicQuant:
+          // Scales are per run; the value is carried as fp32 (see dq above).
+          EMBER_CHECK_OR_RETURN(static_cast<DataType>(tv->datatype()) == DataType::QDInt8, Error::InvalidProgram,
+                                "XnnpackBackend: value %zu: per-token dynamic quantization on a %s value", i,
+                                data_type_name(static_cast<DataType>(tv->datatype())));
+          break;
+        case fb_xnnpack::XNNQuantParams::PerChannelGroupQuant:
+          return fail(Error::NotSupported,
+                      "XnnpackBackend: value %zu: blockwise (per-channel group) 4-bit weights are not supported by "
+                      "this XNNPACK",
+                      i);
         default:
           return fail(Error::NotSupported, "XnnpackBackend: value %zu: quantization %s is not supported yet", i,
                       fb_xnnpack::EnumNameXNNQuantParams(qv->quant_params_type()));
@@ -283,7 +337,15 @@ Error XnnpackExecutor::build_nodes(const XnnpackBlob& blob, BackendInitContext& 
     build.values = values_;
     build.num_values = num_values_;
     build.node_index = static_cast<uint32_t>(i);
-    EMBER_ASSIGN_OR_RETURN(nodes_[i], create_node(xnodes->Get(static_cast<flatbuffers::uoffset_t>(i)), build));
+    const fb_xnnpack::XNode* xnode = xnodes->Get(static_cast<flatbuffers::uoffset_t>(i));
+    const fb_xnnpack::_XNNNode1x1* dq = xnode->xnode_union_as_XNNConvert();
+    if (dq != nullptr && dq->output_id() < num_values_ &&
+        declared_type(blob, dq->output_id()) == fb_xnnpack::XNNDatatype::xnn_datatype_qdint8) {
+      build.kind = "XNNConvert";
+      EMBER_ASSIGN_OR_RETURN(nodes_[i], create_dynamic_quantize_node(dq->input_id(), dq->output_id(), build));
+    } else {
+      EMBER_ASSIGN_OR_RETURN(nodes_[i], create_node(xnode, build));
+    }
     num_nodes_ = i + 1;
   }
   return Error::Ok;

@@ -38,6 +38,12 @@ class XnnpackExecutor final {
   XnnpackExecutor() = default;
   Error build_values(const XnnpackBlob& blob, BackendInitContext& context);
   Error resolve_constant(const XnnpackBlob& blob, BackendInitContext& context, size_t value_index, uint32_t buffer_index);
+  // The bytes of constant entry `buffer_index`; named data is held in *holder.
+  Error locate_constant(const XnnpackBlob& blob, BackendInitContext& context, size_t value_index,
+                        uint32_t buffer_index, FreeableBuffer* holder, const void** data, size_t* size);
+  // Per-channel scales stored as constant data, copied into the method allocator.
+  Error resolve_scales(const XnnpackBlob& blob, BackendInitContext& context, size_t value_index, uint32_t buffer_index,
+                       size_t channels);
   Error build_nodes(const XnnpackBlob& blob, BackendInitContext& context);
   Error plan_arena(MemoryAllocator* allocator);
   Error bind_externals(Span<EValue*> args, bool* shapes_changed, bool* pointers_changed);

@@ -4,10 +4,20 @@
 // - Per-channel (qcint8) weights, which this XNNPACK's FC refuses, run as the
 //   equivalent 1x1 QC8 convolution (exact, same speed).
 // - A bias whose scale is not s_in * s_w[c] is requantized once at init.
+// - Dynamically quantized linears (fp32 activations that ExecuTorch marks
+//   qdint8, qcint8 weights, fp32 output) run as an fp32 FC on weights
+//   dequantized once at init (w * s_w[c]). Cost: XNNPACK keeps packed fp32
+//   weights, 4 bytes per weight instead of 1 (plus a transient fp32 copy
+//   during packing, from the XNNPACK allocator); batch-1 runs are bound by
+//   weight bandwidth, so they are up to ~4-7x slower than an int8 GEMM would
+//   be here. Activations are not quantized per token, so results are the
+//   float linear of the dequantized weights: within ExecuTorch's activation
+//   quantization error of its int8 result, not bit-identical to it.
 #include <cmath>
 #include <cstring>
 
 #include "backends/xnnpack/runtime/nodes/node_util.h"
+#include "backends/xnnpack/runtime/xnnpack_allocator.h"
 #include "xnnpack_graph_generated.h"
 
 namespace ember::xnnpack {
@@ -105,6 +115,81 @@ Result<const int32_t*> bias_in_accumulator_scale(const NodeBuildContext& c, cons
   return static_cast<const int32_t*>(copy);
 }
 
+// fp32 FC on weights dequantized into a transient buffer (freed after packing).
+Result<Node*> create_dynamic_fully_connected(NodeBuildContext& c, const fb_xnnpack::XNNFullyConnected* fc,
+                                             const Value& in, const Value& w, const Value* bias, const Value& out,
+                                             bool transposed) {
+  EMBER_TRY(c.check(check_dynamic_fully_connected(in, w, bias, out, transposed)));
+  size_t n = transposed ? w.dims[1] : w.dims[0];
+  size_t k = transposed ? w.dims[0] : w.dims[1];
+  const xnn_allocator* a = xnnpack_allocator();
+  size_t bytes = 0;
+  if (__builtin_mul_overflow(n * k, sizeof(float), &bytes)) {
+    return c.fail_node(Error::InvalidProgram, "weights [%zu, %zu] overflow", n, k);
+  }
+  auto* wf = static_cast<float*>(a->allocate(a->context, bytes));
+  if (wf == nullptr) {
+    return c.fail_node(Error::MemoryAllocationFailed, "no memory for %zu bytes of dequantized weights", bytes);
+  }
+  const auto* wq = static_cast<const int8_t*>(w.constant);
+  for (size_t i = 0; i < n * k; ++i) {
+    size_t channel = transposed ? i % n : i / k;
+    wf[i] = static_cast<float>(wq[i]) * w.quant.channel_scales[channel];
+  }
+  Result<Node*> made = make_node<FullyConnectedNode>(c, c.node_index, c.kind, FcKind::F32, k, n, fc->input1_id(),
+                                                     fc->output_id());
+  if (!made.ok()) {
+    a->deallocate(a->context, wf);
+    return made.error();
+  }
+  auto* fcn = static_cast<FullyConnectedNode*>(*made);
+  xnn_status s = xnn_create_fully_connected_nc_f32(
+      k, n, k, n, wf, bias != nullptr ? static_cast<const float*>(bias->constant) : nullptr, c.output_min,
+      c.output_max, fc->flags(), fcn->operator_out());
+  a->deallocate(a->context, wf);
+  Error e = check_xnn(s, c.node_index, c.kind, "create");
+  if (e != Error::Ok) {
+    fcn->~Node();
+    return e;
+  }
+  return *made;
+}
+
+// The fp32 activation of a dynamically quantized linear, copied as is (see
+// the file comment: the FC consumes fp32).
+class DynamicQuantizeNode final : public Node {
+ public:
+  DynamicQuantizeNode(uint32_t index, const char* kind, uint32_t in, uint32_t out)
+      : Node(index, kind), in_(in), out_(out) {}
+  Error reshape(Value* values) override {
+    const Value& in = values[in_];
+    Value& out = values[out_];
+    out.rank = in.rank;
+    for (size_t i = 0; i < in.rank; ++i) out.dims[i] = in.dims[i];
+    if (out.numel() > out.capacity) {
+      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
+                  kind(), out.numel(), out.capacity);
+    }
+    return Error::Ok;
+  }
+  Error setup(Value* values, pthreadpool_t) override {
+    src_ = values[in_].data;
+    dst_ = values[out_].data;
+    bytes_ = values[in_].numel() * sizeof(float);
+    return Error::Ok;
+  }
+  Error run(pthreadpool_t) override {
+    if (bytes_ > 0 && src_ != dst_) std::memmove(dst_, src_, bytes_);
+    return Error::Ok;
+  }
+
+ private:
+  uint32_t in_, out_;
+  const void* src_ = nullptr;
+  void* dst_ = nullptr;
+  size_t bytes_ = 0;
+};
+
 }  // namespace
 
 Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* xnode, NodeBuildContext& c) {
@@ -119,6 +204,9 @@ Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* xnode, NodeBu
   bool transposed = (fc->flags() & XNN_FLAG_TRANSPOSE_WEIGHTS) != 0;
   if (fc->flags() & ~static_cast<uint32_t>(XNN_FLAG_TRANSPOSE_WEIGHTS)) {
     return c.fail_node(Error::NotSupported, "flags 0x%x are not supported", fc->flags());
+  }
+  if (in->type == DataType::Fp32 && w->type == DataType::QCInt8) {
+    return create_dynamic_fully_connected(c, fc, *in, *w, bias, *out, transposed);
   }
   EMBER_TRY(c.check(check_fully_connected(*in, *w, bias, *out, transposed)));
   size_t n = transposed ? w->dims[1] : w->dims[0];
@@ -190,6 +278,15 @@ Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* xnode, NodeBu
     return e;
   }
   return node;
+}
+
+Result<Node*> create_dynamic_quantize_node(uint32_t input_id, uint32_t output_id, NodeBuildContext& c) {
+  EMBER_ASSIGN_OR_RETURN(Value * in, c.value(input_id, "input"));
+  EMBER_ASSIGN_OR_RETURN(Value * out, c.value(output_id, "output"));
+  EMBER_CHECK_OR_RETURN(in->type == DataType::Fp32 && out->type == DataType::Fp32, Error::NotSupported,
+                        "node %u (%s): dynamic quantization from %s is not supported (fp32 only)", c.node_index, c.kind,
+                        data_type_name(in->type));
+  return make_node<DynamicQuantizeNode>(c, c.node_index, c.kind, input_id, output_id);
 }
 
 }  // namespace ember::xnnpack
