@@ -47,8 +47,56 @@ Error check_fully_connected(const Value& in, const Value& weights, const Value* 
 
 }  // namespace ember::xnnpack
 
-// Data-movement and host-math nodes.
-#include "backends/xnnpack/capability/shape_capability.h"  // IWYU pragma: export
+namespace ember::xnnpack {
+
+// Convolution family (conv_capability.cpp). Layouts as ExecuTorch serializes
+// them, activations NHWC:
+// - Conv:       filter [groups * group_out, KH, KW, group_in]
+// - Depthwise:  filter [1, KH, KW, groups * group_out], group_in 1, input
+//               channels = groups (depth multiplier = group_out)
+// - Transpose:  filter [groups * group_out, KH, KW, group_in], with
+//               adjustment (output padding) below the stride
+enum class ConvKind : uint8_t { Conv, Depthwise, Transpose };
+
+struct ConvGeometry {
+  uint32_t pad_top = 0, pad_right = 0, pad_bottom = 0, pad_left = 0;
+  uint32_t kernel_h = 1, kernel_w = 1;
+  uint32_t stride_h = 1, stride_w = 1;
+  uint32_t dilation_h = 1, dilation_w = 1;
+  uint32_t groups = 1, group_in = 1, group_out = 1;
+  uint32_t adjust_h = 0, adjust_w = 0;
+};
+
+// fp32; qint8 input/output with qint8 weights of zero point 0 or per-channel
+// qcint8 weights (not for Transpose); quint8 throughout. Filter and bias are
+// constants; requantization scale s_in * s_w[c] / s_out in [2^-32, 256).
+Error check_convolution(ConvKind kind, const ConvGeometry& g, const Value& in, const Value& filter, const Value* bias,
+                        const Value& out, const OutputClamp& clamp);
+
+// A fused clamp on an 8-bit output must keep at least two quantized levels
+// (XNNPACK's operators refuse output_min >= output_max); on fp32, min < max.
+Error check_output_clamp(const Value& out, const OutputClamp& clamp);
+
+// Pooling family (pooling_capability.cpp).
+enum class PoolKind : uint8_t { Max, Average, GlobalAverage, ArgMax };
+
+struct PoolGeometry {
+  uint32_t pad_top = 0, pad_right = 0, pad_bottom = 0, pad_left = 0;
+  uint32_t pool_h = 1, pool_w = 1;
+  uint32_t stride_h = 1, stride_w = 1;
+  uint32_t dilation_h = 1, dilation_w = 1;
+};
+
+// Max: fp32/qint8/quint8 (8-bit input and output quantized alike). Average:
+// fp32 on XNNPACK, qint8/quint8 on the backend's exact host kernel.
+// GlobalAverage: fp32/qint8/quint8, 8-bit with s_in / s_out in [2^-8, 2^8).
+// ArgMax: fp32 values plus int32 window-local indices, stride = pool size.
+// Windows exclude padding (count_include_pad = false), so every window must
+// reach the input: padding at most half the pooling size, as PyTorch requires.
+Error check_pooling(PoolKind kind, const PoolGeometry& g, const Value& in, const Value& out, const Value* indices,
+                    const OutputClamp& clamp);
+
+}  // namespace ember::xnnpack
 
 namespace ember::xnnpack {
 
@@ -120,3 +168,6 @@ Error check_dynamic_fully_connected(const Value& in, const Value& weights, const
                                     bool transposed_weights);
 
 }  // namespace ember::xnnpack
+
+// Data-movement and host-math nodes.
+#include "backends/xnnpack/capability/shape_capability.h"  // IWYU pragma: export

@@ -68,6 +68,15 @@ Result<Node*> create_node(const fb_xnnpack::XNode* node, NodeBuildContext& conte
       return create_convert_node(node, context);
     case XNodeUnion::XNNFullyConnected:
       return create_fully_connected_node(node, context);
+    case XNodeUnion::XNNConv2d:
+    case XNodeUnion::XNNDepthwiseConv2d:
+    case XNodeUnion::XNNConvTranspose2d:
+      return create_conv_node(node, context);
+    case XNodeUnion::XNNMaxPooling2d:
+    case XNodeUnion::XNNAvgPooling2d:
+    case XNodeUnion::XNNGlobalAvgPooling2d:
+    case XNodeUnion::XNNArgMaxPooling2d:
+      return create_pooling_node(node, context);
     case XNodeUnion::XNNClamp:
     case XNodeUnion::XNNSigmoid:
     case XNodeUnion::XNNSoftmax:

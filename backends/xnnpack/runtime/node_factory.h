@@ -57,14 +57,16 @@ Result<Node*> make_node(const NodeBuildContext& context, Args&&... args) {
 Result<Node*> create_binary_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_convert_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_fully_connected_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
+Result<Node*> create_conv_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
+Result<Node*> create_pooling_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_unary_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 Result<Node*> create_prelu_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
-// A Convert into a qdint8 value (dynamically quantized activation), which
-// this backend carries as fp32 (fully_connected_node.cpp).
-Result<Node*> create_dynamic_quantize_node(uint32_t input_id, uint32_t output_id, NodeBuildContext& context);
 // Transpose, reshape, copy, slice, concatenate, pad, resize (shape_nodes.cpp).
 Result<Node*> create_shape_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
 // Batch matrix multiply and scaled dot-product attention (matmul_nodes.cpp).
 Result<Node*> create_matmul_node(const fb_xnnpack::XNode* node, NodeBuildContext& context);
+// A Convert into a qdint8 value (dynamically quantized activation), which
+// this backend carries as fp32 (fully_connected_node.cpp).
+Result<Node*> create_dynamic_quantize_node(uint32_t input_id, uint32_t output_id, NodeBuildContext& context);
 
 }  // namespace ember::xnnpack

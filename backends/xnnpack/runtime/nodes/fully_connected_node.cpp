@@ -88,33 +88,6 @@ class FullyConnectedNode final : public Node {
   XnnOperator op_;
 };
 
-// Bias in the scale XNNPACK assumes (s_in * s_w[c]); a copy in the method
-// allocator when the file's scale differs.
-Result<const int32_t*> bias_in_accumulator_scale(const NodeBuildContext& c, const Value& bias, float input_scale,
-                                                 const Value& weights, size_t n) {
-  const auto* b = static_cast<const int32_t*>(bias.constant);
-  bool exact = true;
-  for (size_t i = 0; i < n && exact; ++i) {
-    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
-    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
-    double want = static_cast<double>(input_scale) * ws;
-    exact = std::fabs(bs - want) <= 1e-6 * want;
-  }
-  if (exact) return b;
-  auto* copy = static_cast<int32_t*>(c.allocator->allocate(n * sizeof(int32_t), 16));
-  if (copy == nullptr) return c.fail_node(Error::MemoryAllocationFailed, "method allocator exhausted (bias)");
-  for (size_t i = 0; i < n; ++i) {
-    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
-    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
-    double r = std::nearbyint(static_cast<double>(b[i]) * bs / (static_cast<double>(input_scale) * ws));
-    if (!(r >= -2147483648.0 && r <= 2147483647.0)) {
-      return c.fail_node(Error::NotSupported, "bias %zu does not fit int32 after rescaling to s_in * s_w", i);
-    }
-    copy[i] = static_cast<int32_t>(r);
-  }
-  return static_cast<const int32_t*>(copy);
-}
-
 // fp32 FC on weights dequantized into a transient buffer (freed after packing).
 Result<Node*> create_dynamic_fully_connected(NodeBuildContext& c, const fb_xnnpack::XNNFullyConnected* fc,
                                              const Value& in, const Value& w, const Value* bias, const Value& out,

@@ -1,5 +1,6 @@
 // Shared pieces of node implementations: an owning XNNPACK operator handle,
-// status checks, and the real-to-quantized conversion of clamp bounds.
+// status checks, the real-to-quantized conversion of clamp bounds, and the
+// bias rescaling shared by fully-connected and convolution nodes.
 #pragma once
 
 #include <xnnpack.h>
@@ -47,5 +48,33 @@ inline int32_t quantize_bound(float real, float scale, int32_t zero_point, int32
 inline bool is_quantized_8bit(DataType t) { return t == DataType::QInt8 || t == DataType::QUInt8; }
 inline int32_t qmin_of(DataType t) { return t == DataType::QUInt8 ? 0 : -128; }
 inline int32_t qmax_of(DataType t) { return t == DataType::QUInt8 ? 255 : 127; }
+
+// Bias in the scale XNNPACK assumes (s_in * s_w[c]) for n output channels;
+// the file's bias when its scale already matches, else a rescaled copy in the
+// method allocator (valid as long as the method).
+inline Result<const int32_t*> bias_in_accumulator_scale(const NodeBuildContext& c, const Value& bias,
+                                                        float input_scale, const Value& weights, size_t n) {
+  const auto* b = static_cast<const int32_t*>(bias.constant);
+  bool exact = true;
+  for (size_t i = 0; i < n && exact; ++i) {
+    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
+    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
+    double want = static_cast<double>(input_scale) * ws;
+    exact = std::fabs(bs - want) <= 1e-6 * want;
+  }
+  if (exact) return b;
+  auto* copy = static_cast<int32_t*>(c.allocator->allocate(n * sizeof(int32_t), 16));
+  if (copy == nullptr) return c.fail_node(Error::MemoryAllocationFailed, "method allocator exhausted (bias)");
+  for (size_t i = 0; i < n; ++i) {
+    float ws = weights.is_per_channel() ? weights.quant.channel_scales[i] : weights.quant.scale;
+    float bs = bias.is_per_channel() ? bias.quant.channel_scales[i] : bias.quant.scale;
+    double r = std::nearbyint(static_cast<double>(b[i]) * bs / (static_cast<double>(input_scale) * ws));
+    if (!(r >= -2147483648.0 && r <= 2147483647.0)) {
+      return c.fail_node(Error::NotSupported, "bias %zu does not fit int32 after rescaling to s_in * s_w", i);
+    }
+    copy[i] = static_cast<int32_t>(r);
+  }
+  return static_cast<const int32_t*>(copy);
+}
 
 }  // namespace ember::xnnpack
