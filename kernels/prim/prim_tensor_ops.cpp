@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/prim/prim_ops.h"
+#include "runtime/core/view_sizes.h"
 
 namespace ember::prim {
 namespace {
@@ -136,31 +137,8 @@ void et_view(KernelRuntimeContext& ctx, Span<EValue*> args) {
   }
   if (!contiguous(ctx, op, "self", self) || !contiguous(ctx, op, "out", out)) return;
   SizesType sizes[kTensorDimensionLimit];
-  size_t known = 1;
-  size_t infer_at = size.size();
-  for (size_t i = 0; i < size.size(); ++i) {
-    if (size[i] == -1 && infer_at == size.size()) {
-      infer_at = i;
-      sizes[i] = 0;
-      continue;
-    }
-    if (size[i] < 0 || size[i] > INT32_MAX || !checked_mul(known, static_cast<size_t>(size[i]), &known)) {
-      ctx.fail(Error::InvalidArgument, "%s: size: entry %zu (%lld) is invalid", op, i, static_cast<long long>(size[i]));
-      return;
-    }
-    sizes[i] = static_cast<SizesType>(size[i]);
-  }
-  const size_t numel = self.numel();
-  if (infer_at != size.size()) {
-    if (known == 0 || numel % known != 0 || numel / known > INT32_MAX) {
-      ctx.fail(Error::InvalidArgument, "%s: size: cannot infer dim %zu for %zu elements", op, infer_at, numel);
-      return;
-    }
-    sizes[infer_at] = static_cast<SizesType>(numel / known);
-    known = numel;
-  }
-  if (known != numel) {
-    ctx.fail(Error::InvalidArgument, "%s: size: %zu elements requested, self has %zu", op, known, numel);
+  if (infer_view_sizes(size, self.numel(), sizes) != Error::Ok) {
+    ctx.fail(Error::InvalidArgument, "%s: size: %s", op, error_message());
     return;
   }
   if (out.impl()->resize(ArrayRef<SizesType>(sizes, size.size())) != Error::Ok) {

@@ -7,6 +7,7 @@
 #include "kernels/portable/cpu/portable_ops.h"
 #include "kernels/portable/util/kernel_args.h"
 #include "kernels/portable/util/scalar_type_util.h"
+#include "runtime/core/view_sizes.h"
 
 namespace ember::portable {
 
@@ -29,36 +30,10 @@ void view_copy_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
     return;
   }
   if (!kernels::check_contiguous(ctx, op, "self", self) || !kernels::check_contiguous(ctx, op, "out", out)) return;
-  if (size.size() > kTensorDimensionLimit) {
-    ctx.fail(Error::InvalidArgument, "%s: size: %zu entries exceed the rank limit", op, size.size());
-    return;
-  }
-  SizesType sizes[kTensorDimensionLimit];
-  size_t known = 1;
-  size_t infer_at = size.size();
-  for (size_t i = 0; i < size.size(); ++i) {
-    if (size[i] == -1 && infer_at == size.size()) {
-      infer_at = i;
-      sizes[i] = 0;
-      continue;
-    }
-    if (size[i] < 0 || size[i] > INT32_MAX || !checked_mul(known, static_cast<size_t>(size[i]), &known)) {
-      ctx.fail(Error::InvalidArgument, "%s: size: entry %zu (%lld) is invalid", op, i, static_cast<long long>(size[i]));
-      return;
-    }
-    sizes[i] = static_cast<SizesType>(size[i]);
-  }
   const size_t numel = self.numel();
-  if (infer_at != size.size()) {
-    if (known == 0 || numel % known != 0 || numel / known > INT32_MAX) {
-      ctx.fail(Error::InvalidArgument, "%s: size: cannot infer dim %zu for %zu elements", op, infer_at, numel);
-      return;
-    }
-    sizes[infer_at] = static_cast<SizesType>(numel / known);
-    known = numel;
-  }
-  if (known != numel) {
-    ctx.fail(Error::InvalidArgument, "%s: size: %zu elements requested, self has %zu", op, known, numel);
+  SizesType sizes[kTensorDimensionLimit];
+  if (infer_view_sizes(size, numel, sizes) != Error::Ok) {
+    ctx.fail(Error::InvalidArgument, "%s: size: %s", op, error_message());
     return;
   }
   if (!kernels::resize_out(ctx, op, out, ArrayRef<SizesType>(sizes, size.size()))) return;
