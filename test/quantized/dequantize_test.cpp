@@ -94,6 +94,17 @@ TEST(DequantizePerTensor, Errors) {
   std::vector<EValue> int_output = {T(in), D(1.0), I(0), I(0), I(255), DT(ScalarType::Byte), None(), T(int_out),
                                     T(int_out)};
   EXPECT_KERNEL_FAILS(run_q(kPerTensor, int_output), kPerTensor, "out");
+  // 8 (old schema) or 9 values; none may be null.
+  std::vector<EValue> seven = {T(in), D(1.0), I(0), I(0), I(255), DT(ScalarType::Byte), T(out)};
+  EXPECT_KERNEL_FAILS(run_q(kPerTensor, seven), kPerTensor, "expected 8 to 9 arguments, got 7");
+  std::vector<EValue*> with_null = {&mismatch[0], &mismatch[1], &mismatch[2], &mismatch[3],
+                                    &mismatch[4], &mismatch[5], nullptr,      &mismatch[7]};
+  KernelRuntimeContext ctx;
+  Result<OpFunction> fn = quantized_registry().find(kPerTensor, {});
+  ASSERT_TRUE(fn.ok());
+  (*fn)(ctx, Span<EValue*>(with_null.data(), with_null.size()));
+  EXPECT_EQ(ctx.failure_state(), Error::InvalidArgument);
+  EXPECT_NE(std::string(error_message()).find("argument 6 is null"), std::string::npos) << error_message();
 }
 
 TEST(DequantizePerChannel, EveryAxisScaleAndZeroPointDtype) {

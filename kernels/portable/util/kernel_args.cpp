@@ -7,8 +7,18 @@
 namespace ember::kernels {
 
 bool check_arg_count(KernelRuntimeContext& ctx, Span<EValue*> args, size_t expected, const char* op) {
-  if (args.size() != expected) {
-    ctx.fail(Error::InvalidArgument, "%s: expected %zu arguments, got %zu", op, expected, args.size());
+  return check_arg_count_between(ctx, args, expected, expected, op);
+}
+
+bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size_t min_count, size_t max_count,
+                             const char* op) {
+  if (args.size() < min_count || args.size() > max_count) {
+    if (min_count == max_count) {
+      ctx.fail(Error::InvalidArgument, "%s: expected %zu arguments, got %zu", op, min_count, args.size());
+    } else {
+      ctx.fail(Error::InvalidArgument, "%s: expected %zu to %zu arguments, got %zu", op, min_count, max_count,
+               args.size());
+    }
     return false;
   }
   for (size_t i = 0; i < args.size(); ++i) {

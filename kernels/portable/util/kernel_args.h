@@ -18,6 +18,10 @@ namespace ember::kernels {
 
 // Exactly `expected` values, none of them null.
 bool check_arg_count(KernelRuntimeContext& ctx, Span<EValue*> args, size_t expected, const char* op);
+// Between `min_count` and `max_count` values (schemas that grew an argument),
+// none of them null.
+bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size_t min_count, size_t max_count,
+                             const char* op);
 
 // A Tensor (with a TensorImpl).
 bool tensor_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,

@@ -14,26 +14,6 @@ bool quant_dtype_range(ScalarType t, int64_t* lo, int64_t* hi) {
   return known;
 }
 
-bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size_t min_count, size_t max_count,
-                             const char* op) {
-  if (args.size() < min_count || args.size() > max_count) {
-    if (min_count == max_count) {
-      ctx.fail(Error::InvalidArgument, "%s: expected %zu arguments, got %zu", op, min_count, args.size());
-    } else {
-      ctx.fail(Error::InvalidArgument, "%s: expected %zu to %zu arguments, got %zu", op, min_count, max_count,
-               args.size());
-    }
-    return false;
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == nullptr) {
-      ctx.fail(Error::InvalidArgument, "%s: argument %zu is null", op, i);
-      return false;
-    }
-  }
-  return true;
-}
-
 bool dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
                ScalarType* out) {
   const EValue& v = *args[i];

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/portable/util/kernel_args.h"
 #include "kernels/portable/util/op_args.h"
 #include "kernels/portable/util/scalar_type_util.h"
 #include "runtime/core/evalue.h"
@@ -19,6 +20,7 @@
 
 namespace ember::quantized {
 
+using kernels::check_arg_count_between;
 using kernels::check_dtype;
 using kernels::int_arg;
 using kernels::optional_tensor_arg;
@@ -82,9 +84,6 @@ inline Out dequantize_val(Q q, int32_t zero_point, float scale) {
 
 // --- argument readers ---
 
-// `args.size()` is one of the counts in [min_count, max_count]; none null.
-bool check_arg_count_between(KernelRuntimeContext& ctx, Span<EValue*> args, size_t min_count, size_t max_count,
-                             const char* op);
 // An Int naming any valid ScalarType (quantized ops name Bits16/UInt16 too,
 // which kernels::optional_dtype_arg refuses).
 bool dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
