@@ -206,7 +206,7 @@ TEST(PrimTensor, EtView) {
   OwnedIntList bad({4, 2});
   EValue vbad(bad.evalue());
   EXPECT_KERNEL_FAILS(run_kernel("executorch_prim::et_view.default", {&vs, &vbad, &vo}),
-                      "executorch_prim::et_view.default", "size");
+                      "executorch_prim::et_view.default", "size: 8 elements requested, self has 6");
   OwnedIntList rank3({1, 2, 3});
   EValue vr3(rank3.evalue());
   EXPECT_KERNEL_FAILS(run_kernel("executorch_prim::et_view.default", {&vs, &vr3, &vo}),

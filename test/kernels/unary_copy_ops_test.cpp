@@ -147,10 +147,14 @@ TEST(ViewCopyOut, ReshapesWithInference) {
 
   OwnedIntList bad({4, 2});
   EValue vbad(bad.evalue());
-  EXPECT_KERNEL_FAILS(run_kernel("aten::view_copy.out", {&va, &vbad, &vo, &vo}), "aten::view_copy.out", "size");
+  EXPECT_KERNEL_FAILS(run_kernel("aten::view_copy.out", {&va, &vbad, &vo, &vo}), "aten::view_copy.out",
+                      "size: 8 elements requested, self has 6");
   OwnedIntList two_infer({-1, -1});
   EValue vti(two_infer.evalue());
-  EXPECT_KERNEL_FAILS(run_kernel("aten::view_copy.out", {&va, &vti, &vo, &vo}), "aten::view_copy.out", "size");
+  EXPECT_KERNEL_FAILS(run_kernel("aten::view_copy.out", {&va, &vti, &vo, &vo}), "aten::view_copy.out",
+                      "size: entry 1 (-1) is invalid");
+  EXPECT_KERNEL_FAILS(run_kernel("aten::view_copy.out", {&va, &vs, &vo}), "aten::view_copy.out",
+                      "expected 4 arguments, got 3");
   auto cl = TensorFactory::make_channels_last<float>({1, 2, 1, 3});
   OwnedIntList flat({2, 3});
   EValue vcl(cl.tensor()), vflat(flat.evalue());
