@@ -94,6 +94,10 @@ TEST(DequantizePerTensor, Errors) {
   std::vector<EValue> int_output = {T(in), D(1.0), I(0), I(0), I(255), DT(ScalarType::Byte), None(), T(int_out),
                                     T(int_out)};
   EXPECT_KERNEL_FAILS(run_q(kPerTensor, int_output), kPerTensor, "out");
+  auto s1 = TensorFactory::make<double>({1}, {1.0});
+  auto z2 = TensorFactory::make<int64_t>({2}, {0, 0});
+  std::vector<EValue> two_zps = {T(in), T(s1), T(z2), I(0), I(255), DT(ScalarType::Byte), None(), T(out), T(out)};
+  EXPECT_KERNEL_FAILS(run_q(kPerTensorT, two_zps), kPerTensorT, "zero_point: expected one element, got 2");
   // 8 (old schema) or 9 values; none may be null.
   std::vector<EValue> seven = {T(in), D(1.0), I(0), I(0), I(255), DT(ScalarType::Byte), T(out)};
   EXPECT_KERNEL_FAILS(run_q(kPerTensor, seven), kPerTensor, "expected 8 to 9 arguments, got 7");

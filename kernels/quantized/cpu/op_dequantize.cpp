@@ -99,22 +99,7 @@ void per_tensor(KernelRuntimeContext& ctx, Span<EValue*> args, const char* op, b
   }
   double scale = 0;
   int64_t zero_point = 0;
-  if (tensor_params) {
-    Tensor s, z;
-    if (!kernels::tensor_arg(ctx, args, 1, op, "scale", &s) || !kernels::tensor_arg(ctx, args, 2, op, "zero_point", &z) ||
-        !check_dtype(ctx, op, "scale", s, ScalarType::Double) ||
-        !check_dtype(ctx, op, "zero_point", z, ScalarType::Long)) {
-      return;
-    }
-    EMBER_KERNEL_CHECK(ctx, s.numel() == 1, Error::InvalidArgument, "%s: scale: expected one element, got %zu", op,
-                       s.numel());
-    EMBER_KERNEL_CHECK(ctx, z.numel() == 1, Error::InvalidArgument, "%s: zero_point: expected one element, got %zu",
-                       op, z.numel());
-    scale = s.const_data_ptr<double>()[0];
-    zero_point = z.const_data_ptr<int64_t>()[0];
-  } else if (!kernels::double_arg(ctx, args, 1, op, "scale", &scale) || !int_arg(ctx, args, 2, op, "zero_point", &zero_point)) {
-    return;
-  }
+  if (!per_tensor_qparams(ctx, args, op, tensor_params, &scale, &zero_point)) return;
   if (!check_common(ctx, op, input, dtype, quant_min, quant_max, has_out_dtype, out_dtype, out) ||
       !check_same_dim_order(ctx, op, "out", input, out)) {
     return;

@@ -36,6 +36,25 @@ bool optional_dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i,
   return !*has_value || dtype_arg(ctx, args, i, op, name, out);
 }
 
+bool per_tensor_qparams(KernelRuntimeContext& ctx, Span<EValue*> args, const char* op, bool tensor_params,
+                        double* scale, int64_t* zero_point) {
+  if (!tensor_params) {
+    return kernels::double_arg(ctx, args, 1, op, "scale", scale) &&
+           int_arg(ctx, args, 2, op, "zero_point", zero_point);
+  }
+  Tensor s, z;
+  if (!kernels::tensor_arg(ctx, args, 1, op, "scale", &s) || !kernels::tensor_arg(ctx, args, 2, op, "zero_point", &z) ||
+      !check_dtype(ctx, op, "scale", s, ScalarType::Double) ||
+      !check_dtype(ctx, op, "zero_point", z, ScalarType::Long)) {
+    return false;
+  }
+  EMBER_QUANT_CHECK(ctx, s.numel() == 1, "%s: scale: expected one element, got %zu", op, s.numel());
+  EMBER_QUANT_CHECK(ctx, z.numel() == 1, "%s: zero_point: expected one element, got %zu", op, z.numel());
+  *scale = s.const_data_ptr<double>()[0];
+  *zero_point = z.const_data_ptr<int64_t>()[0];
+  return true;
+}
+
 bool check_quant_range(KernelRuntimeContext& ctx, const char* op, ScalarType dtype, int64_t quant_min,
                        int64_t quant_max) {
   int64_t lo = 0;

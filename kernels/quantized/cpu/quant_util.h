@@ -92,6 +92,12 @@ bool dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const ch
 bool optional_dtype_arg(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* op, const char* name,
                         bool* has_value, ScalarType* out);
 
+// The per-tensor scale and zero point at args[1] and args[2]: a Double (or
+// Int) and an Int, or with `tensor_params` (the .Tensor overloads) one-element
+// Double and Long tensors.
+bool per_tensor_qparams(KernelRuntimeContext& ctx, Span<EValue*> args, const char* op, bool tensor_params,
+                        double* scale, int64_t* zero_point);
+
 // quant_min and quant_max lie inside `dtype`'s range (which must be a
 // quantized integer dtype); the failure names the bound.
 bool check_quant_range(KernelRuntimeContext& ctx, const char* op, ScalarType dtype, int64_t quant_min,
