@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "backends/xnnpack/runtime/xnnpack_allocator.h"
 #include "backends/xnnpack/runtime/xnnpack_blob.h"
 #include "runtime/module/module.h"
 #include "schema/program_generated.h"
@@ -53,6 +54,21 @@ TEST(XnnpackFixtureTest, DynamicShapesWithinTheBound) {
   }
   auto too_big = m->run("forward", {HostValue::from_tensor(HostTensor::from<float>({9}, std::vector<float>(9, 1.0f)))});
   EXPECT_FALSE(too_big.ok());
+}
+
+// Repeated runs at a shape already seen allocate nothing in XNNPACK (and the
+// executor allocates nothing on execute by construction).
+TEST(XnnpackFixtureTest, SteadyShapeRunsAllocateNothing) {
+  EMBER_REQUIRE_FIXTURES();
+  auto m = load("executorch-numpy-runtime/quantized.pte");
+  ASSERT_NE(m, nullptr);
+  std::vector<HostValue> in{HostValue::from_tensor(HostTensor::from<float>({2, 8}, std::vector<float>(16, 0.5f)))};
+  ASSERT_TRUE(m->run("forward", in).ok()) << error_message();
+  xnnpack::XnnpackMemoryStats before = xnnpack::xnnpack_memory_stats();
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(m->run("forward", in).ok());
+  xnnpack::XnnpackMemoryStats after = xnnpack::xnnpack_memory_stats();
+  EXPECT_EQ(after.allocations, before.allocations);
+  EXPECT_EQ(after.live_bytes, before.live_bytes);
 }
 
 // The quantized linear: Convert(f32->qs8) -> FullyConnected(qs8) -> Convert(qs8->f32).
