@@ -21,6 +21,12 @@ EMBER_DEB_PACKAGES=(
   clang
   libclang-rt-14-dev
   python3
+  libonnx-dev
+  libprotobuf-dev
+  protobuf-compiler
+  python3-onnx
+  python3-numpy
+  libonnx-testdata
 )
 
 missing=()

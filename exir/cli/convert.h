@@ -1,0 +1,31 @@
+// The converter pipeline shared by the CLI and the tests:
+// ONNX → IR → fold constants → lower to portable kernels → plan → emit.
+// Throws exir::Error with one clear message on any failure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "exir/import/onnx/onnx_importer.h"
+
+namespace exir {
+
+struct ConvertOptions {
+  OnnxImportOptions import;
+  std::string backend = "portable";
+  // Called with the pass name and the printed IR after each pass (--dump-ir).
+  std::function<void(const std::string& pass, const std::string& ir)> dump;
+};
+
+struct ConvertResult {
+  std::vector<uint8_t> pte;
+  size_t num_kernel_calls = 0;
+  uint64_t arena_bytes = 0;
+  uint64_t naive_bytes = 0;
+};
+
+ConvertResult convert_onnx(const std::string& path, const ConvertOptions& options);
+
+}  // namespace exir

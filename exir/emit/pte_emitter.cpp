@@ -1,0 +1,92 @@
+#include "exir/emit/pte_emitter.h"
+
+#include <limits>
+#include <map>
+
+#include "exir/emit/program_builder.h"
+#include "exir/ir/error.h"
+
+namespace exir {
+namespace {
+
+class Emitter {
+ public:
+  Emitter(const Graph& g, const MemoryPlan& plan) : g_(g), plan_(plan), method_(program_.add_method("forward")) {}
+
+  std::vector<uint8_t> run(const std::vector<KernelCall>& calls) {
+    std::vector<int32_t> inputs, outputs;
+    for (ValueId id : g_.inputs) inputs.push_back(tensor(id));
+    for (const KernelCall& c : calls) {
+      std::vector<int32_t> args;
+      for (const Arg& a : c.args) args.push_back(arg(a));
+      for (ValueId r : c.rets) args.push_back(tensor(r));
+      method_.add_kernel_call(c.name, c.overload, args);
+    }
+    for (ValueId id : g_.outputs) outputs.push_back(tensor(id));
+    method_.set_inputs(inputs);
+    method_.set_outputs(outputs);
+    return program_.build();
+  }
+
+ private:
+  std::vector<int32_t> sizes32(const Value& v) {
+    std::vector<int32_t> s;
+    for (int64_t d : v.sizes()) {
+      if (d > std::numeric_limits<int32_t>::max()) fail("value '%s': dimension %lld is too large", v.name.c_str(), (long long)d);
+      s.push_back(static_cast<int32_t>(d));
+    }
+    return s;
+  }
+
+  int32_t tensor(ValueId id) {
+    auto it = tensors_.find(id);
+    if (it != tensors_.end()) return it->second;
+    const Value& v = g_.value(id);
+    int32_t index;
+    if (v.is_constant()) {
+      index = method_.add_constant_tensor(v.dtype, sizes32(v), v.data->data());
+    } else {
+      auto off = plan_.offsets.find(id);
+      if (off == plan_.offsets.end()) fail("internal: tensor '%s' has no planned memory", v.name.c_str());
+      index = method_.add_planned_tensor(v.dtype, sizes32(v), 1, off->second);
+    }
+    tensors_[id] = index;
+    return index;
+  }
+
+  int32_t arg(const Arg& a) {
+    switch (a.kind) {
+      case Arg::Kind::Tensor: return tensor(a.tensor);
+      case Arg::Kind::Int: return method_.add_int(a.i);
+      case Arg::Kind::Double: return method_.add_double(a.d);
+      case Arg::Kind::Bool: return method_.add_bool(a.b);
+      case Arg::Kind::None: return method_.add_none();
+      case Arg::Kind::DoubleList: return method_.add_double_list(a.doubles);
+      case Arg::Kind::IntList: {
+        std::vector<int64_t> items;
+        for (int64_t v : a.ints) items.push_back(method_.add_int(v));
+        return method_.add_int_list(items);
+      }
+      case Arg::Kind::TensorList: {
+        std::vector<int32_t> items;
+        for (ValueId id : a.tensors) items.push_back(tensor(id));
+        return method_.add_tensor_list(items);
+      }
+    }
+    fail("internal: unknown argument kind");
+  }
+
+  const Graph& g_;
+  const MemoryPlan& plan_;
+  ember::ProgramBuilder program_;
+  ember::MethodBuilder& method_;
+  std::map<ValueId, int32_t> tensors_;
+};
+
+}  // namespace
+
+std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan) {
+  return Emitter(graph, plan).run(calls);
+}
+
+}  // namespace exir

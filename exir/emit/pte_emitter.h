@@ -1,0 +1,18 @@
+// Writes a lowered graph as an ExecuTorch .pte (method "forward") with
+// ProgramBuilder: constants in the constant segment, every other tensor
+// planned in arena 1 at the MemoryPlan's offsets, one kernel-call chain.
+// Deterministic: values are numbered in order of first appearance.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "exir/ir/graph.h"
+#include "exir/lower/kernel_call.h"
+#include "exir/plan/memory_plan.h"
+
+namespace exir {
+
+std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan);
+
+}  // namespace exir
