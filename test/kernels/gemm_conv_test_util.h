@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/portable/util/gemm.h"
@@ -37,21 +38,10 @@ inline const ThreadPool* pool_of(size_t threads) {
 }
 
 inline KernelResult run_kernel_env(const char* name, std::vector<EValue*> args, const ExecEnv& env) {
-  KernelResult result;
-  Result<OpFunction> fn = test_registry().find(name, {});
-  EXPECT_TRUE(fn.ok()) << name << " is not registered";
-  if (!fn.ok()) {
-    result.error = fn.error();
-    return result;
-  }
   static std::vector<uint8_t> temp_bytes(size_t{16} << 20);
   MemoryAllocator temp(temp_bytes.size(), temp_bytes.data());
-  clear_error_message();
   KernelRuntimeContext ctx(env.temp ? &temp : nullptr, pool_of(env.threads));
-  (*fn)(ctx, Span<EValue*>(args.data(), args.size()));
-  result.error = ctx.failure_state();
-  if (!result.ok()) result.message = error_message();
-  return result;
+  return run_kernel(test_registry(), name, std::move(args), ctx);
 }
 
 // Every GEMM micro-kernel this CPU can run (the generic one always).

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/portable/register_portable_kernels.h"
@@ -32,21 +33,33 @@ inline const KernelRegistry& test_registry() {
   return *registry;
 }
 
-// Calls the kernel registered as `name` with `args` (the instruction's values).
-inline KernelResult run_kernel(const char* name, std::vector<EValue*> args) {
+// Calls the kernel registered as `name` in `registry` with `args` (the
+// instruction's values) under `ctx`, which should be fresh.
+inline KernelResult run_kernel(const KernelRegistry& registry, const char* name, std::vector<EValue*> args,
+                               KernelRuntimeContext& ctx) {
   KernelResult result;
-  Result<OpFunction> fn = test_registry().find(name, {});
+  Result<OpFunction> fn = registry.find(name, {});
   EXPECT_TRUE(fn.ok()) << name << " is not registered";
   if (!fn.ok()) {
     result.error = fn.error();
     return result;
   }
   clear_error_message();
-  KernelRuntimeContext ctx;
   (*fn)(ctx, Span<EValue*>(args.data(), args.size()));
   result.error = ctx.failure_state();
   if (!result.ok()) result.message = error_message();
   return result;
+}
+
+// The same with a context without temp memory or threads.
+inline KernelResult run_kernel(const KernelRegistry& registry, const char* name, std::vector<EValue*> args) {
+  KernelRuntimeContext ctx;
+  return run_kernel(registry, name, std::move(args), ctx);
+}
+
+// The same with the portable kernels and prim ops.
+inline KernelResult run_kernel(const char* name, std::vector<EValue*> args) {
+  return run_kernel(test_registry(), name, std::move(args));
 }
 
 }  // namespace ember::test

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "kernels/quantized/register_quantized_kernels.h"
@@ -31,19 +32,7 @@ inline const KernelRegistry& quantized_registry() {
 inline KernelResult run_q(const char* name, std::vector<EValue>& values) {
   std::vector<EValue*> args;
   for (EValue& v : values) args.push_back(&v);
-  KernelResult result;
-  Result<OpFunction> fn = quantized_registry().find(name, {});
-  EXPECT_TRUE(fn.ok()) << name << " is not registered";
-  if (!fn.ok()) {
-    result.error = fn.error();
-    return result;
-  }
-  clear_error_message();
-  KernelRuntimeContext ctx;
-  (*fn)(ctx, Span<EValue*>(args.data(), args.size()));
-  result.error = ctx.failure_state();
-  if (!result.ok()) result.message = error_message();
-  return result;
+  return run_kernel(quantized_registry(), name, std::move(args));
 }
 
 inline EValue I(int64_t v) { return EValue(v); }
