@@ -1,7 +1,5 @@
 #include "runtime/loader/file_data_loader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,22 +18,10 @@ Result<std::unique_ptr<FileDataLoader>> FileDataLoader::from(const char* path, s
   EMBER_CHECK_OR_RETURN(loader_internal::is_valid_alignment(alignment), Error::InvalidArgument,
                         "file '%s': alignment %zu is not a power of two >= %zu", path, alignment,
                         loader_internal::kLoadAlignment);
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return fail(Error::AccessFailed, "file '%s': cannot open: %s", path, std::strerror(errno));
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    return fail(Error::AccessFailed, "file '%s': cannot stat: %s", path, std::strerror(saved));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return fail(Error::AccessFailed, "file '%s': not a regular file", path);
-  }
-  std::unique_ptr<FileDataLoader> loader(new (std::nothrow)
-                                             FileDataLoader(fd, static_cast<size_t>(st.st_size), alignment, path));
+  Result<loader_internal::OpenFile> file = loader_internal::open_regular_file(path);
+  if (!file.ok()) return file.error();
+  const int fd = file->fd;
+  std::unique_ptr<FileDataLoader> loader(new (std::nothrow) FileDataLoader(fd, file->size, alignment, path));
   if (loader == nullptr) {
     ::close(fd);
     return fail(Error::MemoryAllocationFailed, "file '%s': out of memory creating the loader", path);

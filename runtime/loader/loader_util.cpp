@@ -1,5 +1,11 @@
 #include "runtime/loader/loader_util.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <new>
 
 namespace ember::loader_internal {
@@ -25,6 +31,29 @@ const void* empty_data() {
 }
 
 bool is_valid_alignment(size_t alignment) { return alignment >= kLoadAlignment && (alignment & (alignment - 1)) == 0; }
+
+Result<OpenFile> open_regular_file(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail(Error::AccessFailed, "file '%s': cannot open: %s", path, std::strerror(errno));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    return fail(Error::AccessFailed, "file '%s': cannot stat: %s", path, std::strerror(saved));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(Error::AccessFailed, "file '%s': not a regular file", path);
+  }
+  if (static_cast<uint64_t>(st.st_size) > SIZE_MAX) {
+    ::close(fd);
+    return fail(Error::AccessFailed, "file '%s': %lld bytes do not fit the address space", path,
+                static_cast<long long>(st.st_size));
+  }
+  return OpenFile{fd, static_cast<size_t>(st.st_size)};
+}
 
 Error check_range(const char* source, size_t offset, size_t size, size_t total) {
   if (offset > total || size > total - offset) {

@@ -1,5 +1,5 @@
-// Helpers shared by the loaders (internal to runtime/loader): aligned heap
-// copies and the range check.
+// Helpers shared by the loaders (internal to runtime/loader): opening a file,
+// aligned heap copies and the range check.
 //
 // The DataLoader contract promises data aligned to alignof(std::max_align_t).
 // A loader that cannot hand out an aligned view copies the bytes into a heap
@@ -12,6 +12,7 @@
 
 #include "runtime/core/error.h"
 #include "runtime/core/freeable_buffer.h"
+#include "runtime/core/result.h"
 
 namespace ember::loader_internal {
 
@@ -39,6 +40,17 @@ const void* empty_data();
 
 // True when `alignment` is a power of two no smaller than kLoadAlignment.
 bool is_valid_alignment(size_t alignment);
+
+// A read-only descriptor and the file's size. The caller owns `fd` and closes it.
+struct OpenFile {
+  int fd = -1;
+  size_t size = 0;
+};
+
+// Opens `path` read-only (close-on-exec) and checks that it is a regular file
+// whose size fits size_t; on failure nothing stays open and AccessFailed is
+// recorded naming "file '<path>'".
+Result<OpenFile> open_regular_file(const char* path);
 
 // Ok when [offset, offset + size) lies inside `total` bytes (overflow-checked);
 // otherwise records InvalidArgument naming `source` (a path or "buffer"), the

@@ -1,8 +1,6 @@
 #include "runtime/loader/mmap_data_loader.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,26 +16,10 @@ using loader_internal::kLoadAlignment;
 
 Result<std::unique_ptr<MmapDataLoader>> MmapDataLoader::from(const char* path) {
   EMBER_CHECK_OR_RETURN(path != nullptr, Error::InvalidArgument, "MmapDataLoader: path is null");
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return fail(Error::AccessFailed, "file '%s': cannot open: %s", path, std::strerror(errno));
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    const int saved = errno;
-    ::close(fd);
-    return fail(Error::AccessFailed, "file '%s': cannot stat: %s", path, std::strerror(saved));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return fail(Error::AccessFailed, "file '%s': not a regular file", path);
-  }
-  if (static_cast<uint64_t>(st.st_size) > SIZE_MAX) {
-    ::close(fd);
-    return fail(Error::AccessFailed, "file '%s': %lld bytes do not fit the address space", path,
-                static_cast<long long>(st.st_size));
-  }
-  const size_t file_size = static_cast<size_t>(st.st_size);
+  Result<loader_internal::OpenFile> file = loader_internal::open_regular_file(path);
+  if (!file.ok()) return file.error();
+  const int fd = file->fd;
+  const size_t file_size = file->size;
   void* base = nullptr;
   // mmap rejects a zero length, and an empty file has nothing to map.
   if (file_size > 0) {

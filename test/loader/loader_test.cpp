@@ -226,13 +226,16 @@ TEST(LoaderTest, MissingFileFails) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error(), Error::AccessFailed);
   EXPECT_NE(std::strstr(error_message(), path), nullptr) << error_message();
+  EXPECT_NE(std::strstr(error_message(), "cannot open"), nullptr) << error_message();
 }
 
 TEST(LoaderTest, DirectoryIsNotAFile) {
   auto f = FileDataLoader::from("/");
   EXPECT_EQ(f.error(), Error::AccessFailed);
+  EXPECT_STREQ(error_message(), "file '/': not a regular file");
   auto m = MmapDataLoader::from("/");
   EXPECT_EQ(m.error(), Error::AccessFailed);
+  EXPECT_STREQ(error_message(), "file '/': not a regular file");
 }
 
 TEST(LoaderTest, EmptyFileAllowsOnlyEmptyLoads) {
