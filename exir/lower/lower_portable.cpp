@@ -124,8 +124,12 @@ class Lowerer {
   }
   // Splits 2-D window pads (b_h, b_w, e_h, e_w) into symmetric ones for the
   // kernel, padding explicitly first when begin and end differ.
-  ValueId window_input(ValueId x, Sizes* pads, double fill) {
-    if ((*pads)[0] == (*pads)[2] && (*pads)[1] == (*pads)[3]) return x;
+  // Pads above half the kernel (PyTorch's pooling limit, `max_pad`) are
+  // padded explicitly too.
+  ValueId window_input(ValueId x, Sizes* pads, double fill, const Sizes& max_pad = {}) {
+    bool explicit_pad = (*pads)[0] != (*pads)[2] || (*pads)[1] != (*pads)[3];
+    for (size_t i = 0; i < max_pad.size(); ++i) explicit_pad |= (*pads)[i] > max_pad[i];
+    if (!explicit_pad) return x;
     const ValueId padded = pad_constant(x, {0, 0, (*pads)[0], (*pads)[1], 0, 0, (*pads)[2], (*pads)[3]}, fill);
     *pads = {0, 0, 0, 0};
     return padded;
@@ -262,7 +266,8 @@ class Lowerer {
     Sizes pads = n.attr_ints("pads");
     const bool ceil_mode = n.attr_int("ceil_mode", 0) != 0;
     if (n.op == "MaxPool") {
-      const ValueId x = window_input(in(0), &pads, -std::numeric_limits<double>::infinity());
+      const Sizes k = n.attr_ints("kernel_shape");
+      const ValueId x = window_input(in(0), &pads, -std::numeric_limits<double>::infinity(), {k[0] / 2, k[1] / 2});
       const ValueId indices = temp(val(out()).name + "_indices", ScalarType::Long, sizes(out()));
       call("aten::max_pool2d_with_indices", "out",
            {T(x), IL(n.attr_ints("kernel_shape")), IL(n.attr_ints("strides")), IL({pads[0], pads[1]}),
@@ -273,7 +278,11 @@ class Lowerer {
     const bool include_pad = n.attr_int("count_include_pad", 0) != 0;
     const bool symmetric = pads[0] == pads[2] && pads[1] == pads[3];
     if (!symmetric && !include_pad) fail("%s: asymmetric pads without count_include_pad are not supported", source_.c_str());
-    const ValueId x = window_input(in(0), &pads, 0.0);
+    const Sizes k = n.attr_ints("kernel_shape");
+    if (!include_pad && (pads[0] > k[0] / 2 || pads[1] > k[1] / 2)) {
+      fail("%s: pads above half the kernel without count_include_pad are not supported", source_.c_str());
+    }
+    const ValueId x = window_input(in(0), &pads, 0.0, {k[0] / 2, k[1] / 2});
     call("aten::avg_pool2d", "out",
          {T(x), IL(n.attr_ints("kernel_shape")), IL(n.attr_ints("strides")), IL({pads[0], pads[1]}), B(ceil_mode),
           B(include_pad), None()},
@@ -336,8 +345,10 @@ class Lowerer {
     const size_t axis = static_cast<size_t>(n.attr_int("axis", -1));
     Sizes stat = s;
     for (size_t d = axis; d < s.size(); ++d) stat[d] = 1;
-    const ValueId mean = temp(val(out()).name + "_mean", ScalarType::Float, stat);
-    const ValueId rstd = temp(val(out()).name + "_rstd", ScalarType::Float, stat);
+    const bool has_mean = n.outputs.size() > 1 && n.outputs[1] != kNoValue;
+    const bool has_rstd = n.outputs.size() > 2 && n.outputs[2] != kNoValue;
+    const ValueId mean = has_mean ? out(1) : temp(val(out()).name + "_mean", ScalarType::Float, stat);
+    const ValueId rstd = has_rstd ? out(2) : temp(val(out()).name + "_rstd", ScalarType::Float, stat);
     call("aten::native_layer_norm", "out",
          {T(in(0)), IL(Sizes(s.begin() + static_cast<int64_t>(axis), s.end())), T(in(1)), has_in(2) ? T(in(2)) : None(),
           D(n.attr_float("epsilon", 1e-5f))},

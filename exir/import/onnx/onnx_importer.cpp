@@ -133,6 +133,11 @@ class Importer {
     for (const onnx::TensorProto& t : gp.initializer()) define(t.name(), g_.add_value(tensor_value(t, dir_)));
     for (const onnx::ValueInfoProto& vi : gp.input()) {
       if (names_.count(vi.name())) continue;  // an initializer listed as input (IR < 4 style)
+      auto frozen = options_.frozen_inputs.find(vi.name());
+      if (frozen != options_.frozen_inputs.end()) {
+        define(vi.name(), g_.add_value(frozen_value(vi, frozen->second)));
+        continue;
+      }
       g_.inputs.push_back(define(vi.name(), g_.add_value(input_value(vi))));
     }
     for (const auto& [name, dims] : options_.input_shapes) {
@@ -205,6 +210,23 @@ class Importer {
       }
     }
     v.shape_known = true;
+    return v;
+  }
+
+  Value frozen_value(const onnx::ValueInfoProto& vi, Value v) {
+    const std::string what = "frozen input '" + vi.name() + "'";
+    const auto& tt = vi.type().tensor_type();
+    if (dtype_from_onnx(tt.elem_type(), what) != v.dtype) fail("%s: dtype differs from the model's input", what.c_str());
+    if (!v.is_constant() || v.data->size() != v.nbytes()) fail("%s: no data", what.c_str());
+    if (tt.has_shape()) {
+      if (tt.shape().dim_size() != static_cast<int>(v.shape.size())) fail("%s: rank differs from the model's input", what.c_str());
+      for (int i = 0; i < tt.shape().dim_size(); ++i) {
+        if (tt.shape().dim(i).has_dim_value() && tt.shape().dim(i).dim_value() != v.shape[static_cast<size_t>(i)].size) {
+          fail("%s: dimension %d differs from the model's input", what.c_str(), i);
+        }
+      }
+    }
+    v.name = vi.name();
     return v;
   }
 

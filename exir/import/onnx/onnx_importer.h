@@ -19,6 +19,9 @@ namespace exir {
 struct OnnxImportOptions {
   // Fixes the shape of a graph input (replaces symbolic dims).
   std::map<std::string, std::vector<int64_t>> input_shapes;
+  // Graph inputs turned into constants (weights, shapes, axes fed as inputs);
+  // dtype and shape must match the input's declaration.
+  std::map<std::string, Value> frozen_inputs;
 };
 
 Graph import_onnx(const std::string& path, const OnnxImportOptions& options = {});

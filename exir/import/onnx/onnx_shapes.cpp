@@ -512,7 +512,7 @@ void softmax(Ctx& c) {
 }
 
 void layer_norm(Ctx& c) {
-  c.arity(2, 3, 3);
+  c.arity(2, 3, 3, true);
   c.float_input(0);
   const Sizes x = c.shape(0);
   const int64_t axis = c.axis(c.n.attr_int("axis", -1), static_cast<int64_t>(x.size()));
@@ -523,6 +523,10 @@ void layer_norm(Ctx& c) {
   if (c.n.attr_int("stash_type", 1) != 1) fail("%s: stash_type other than float is not supported", c.what().c_str());
   c.set_int("axis", axis);
   c.out(0, ScalarType::Float, x);
+  Sizes stat = x;
+  for (size_t d = static_cast<size_t>(axis); d < stat.size(); ++d) stat[d] = 1;
+  c.out(1, ScalarType::Float, stat);  // Mean and InvStdDev, when asked for
+  c.out(2, ScalarType::Float, stat);
 }
 
 void batch_norm(Ctx& c) {
