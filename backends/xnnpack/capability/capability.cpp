@@ -20,6 +20,18 @@ Error check_quant8(const Value& v, const char* role) {
   return Error::Ok;
 }
 
+Error check_quant8_weighted_types(const Value& in, const Value& w, const Value& out, const Value* bias) {
+  bool qs8 = in.type == DataType::QInt8 && out.type == DataType::QInt8 &&
+             (w.type == DataType::QInt8 || w.type == DataType::QCInt8);
+  bool qu8 = in.type == DataType::QUInt8 && out.type == DataType::QUInt8 && w.type == DataType::QUInt8;
+  EMBER_CHECK_OR_RETURN(qs8 || qu8, Error::NotSupported, "datatypes input %s, filter %s, output %s are not supported",
+                        data_type_name(in.type), data_type_name(w.type), data_type_name(out.type));
+  EMBER_CHECK_OR_RETURN(bias == nullptr || bias->type == DataType::QInt32 || bias->type == DataType::QCInt32,
+                        Error::InvalidProgram, "quantized bias must be qint32/qcint32, got %s",
+                        data_type_name(bias->type));
+  return Error::Ok;
+}
+
 Error check_binary(BinaryOp op, const Value& a, const Value& b, const Value& out, const OutputClamp& clamp) {
   DataType t = out.type;
   EMBER_CHECK_OR_RETURN(a.type == t && b.type == t, Error::InvalidProgram, "input types %s, %s differ from output %s",
@@ -75,14 +87,7 @@ Error check_fully_connected(const Value& in, const Value& w, const Value* bias, 
   bool f32 = in.type == DataType::Fp32 && w.type == DataType::Fp32 && out.type == DataType::Fp32 &&
              (bias == nullptr || bias->type == DataType::Fp32);
   if (f32) return Error::Ok;
-  bool qs8 = in.type == DataType::QInt8 && out.type == DataType::QInt8 &&
-             (w.type == DataType::QInt8 || w.type == DataType::QCInt8);
-  bool qu8 = in.type == DataType::QUInt8 && out.type == DataType::QUInt8 && w.type == DataType::QUInt8;
-  EMBER_CHECK_OR_RETURN(qs8 || qu8, Error::NotSupported, "datatypes input %s, filter %s, output %s are not supported",
-                        data_type_name(in.type), data_type_name(w.type), data_type_name(out.type));
-  EMBER_CHECK_OR_RETURN(bias == nullptr || bias->type == DataType::QInt32 || bias->type == DataType::QCInt32,
-                        Error::InvalidProgram, "quantized bias must be qint32/qcint32, got %s",
-                        data_type_name(bias->type));
+  EMBER_TRY(check_quant8_weighted_types(in, w, out, bias));
   if (w.type == DataType::QCInt8) {
     EMBER_CHECK_OR_RETURN(w.quant.channel_dim == (transposed ? 1 : 0) && w.quant.num_channel_scales == n,
                           Error::InvalidProgram, "per-channel weight scales must run along the output channels");

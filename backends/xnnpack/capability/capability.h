@@ -28,6 +28,11 @@ struct OutputClamp {
 // Scale and zero point XNNPACK accepts for an 8-bit value.
 Error check_quant8(const Value& v, const char* role);
 
+// The 8-bit datatypes of a weighted node (fully connected, convolution): qint8
+// input and output with qint8 or qcint8 weights, or quint8 throughout; a bias,
+// if any, is qint32 or qcint32. Scales and zero points are not checked here.
+Error check_quant8_weighted_types(const Value& in, const Value& weights, const Value& out, const Value* bias);
+
 // Elementwise binary with broadcasting. fp32: all six ops. 8-bit (qint8 or
 // quint8, all three values the same type): add/subtract with each input scale
 // / output scale in [2^-10, 2^8), multiply with in1*in2/out scale in

@@ -109,14 +109,7 @@ Error check_convolution(ConvKind kind, const ConvGeometry& g, const Value& in, c
                           Error::NotSupported, "fp32 input needs fp32 filter, bias and output");
     return Error::Ok;
   }
-  bool qs8 = in.type == DataType::QInt8 && out.type == DataType::QInt8 &&
-             (w.type == DataType::QInt8 || w.type == DataType::QCInt8);
-  bool qu8 = in.type == DataType::QUInt8 && out.type == DataType::QUInt8 && w.type == DataType::QUInt8;
-  EMBER_CHECK_OR_RETURN(qs8 || qu8, Error::NotSupported, "datatypes input %s, filter %s, output %s are not supported",
-                        data_type_name(in.type), data_type_name(w.type), data_type_name(out.type));
-  EMBER_CHECK_OR_RETURN(bias == nullptr || bias->type == DataType::QInt32 || bias->type == DataType::QCInt32,
-                        Error::InvalidProgram, "quantized bias must be qint32/qcint32, got %s",
-                        data_type_name(bias->type));
+  EMBER_TRY(check_quant8_weighted_types(in, w, out, bias));
   EMBER_TRY(check_quant8(in, "input"));
   EMBER_TRY(check_quant8(out, "output"));
   if (w.type == DataType::QCInt8) {
