@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "examples/executor_runner/npy.h"
+#include "runtime/core/half_float.h"
 
 namespace ember::runner {
 
@@ -18,20 +19,6 @@ T load(const uint8_t* p) {
   T v;
   std::memcpy(&v, p, sizeof(T));
   return v;
-}
-
-float half_to_float(uint16_t h) {
-  uint32_t exp = (h >> 10) & 0x1fu;
-  uint32_t mant = h & 0x3ffu;
-  float value;
-  if (exp == 0) {
-    value = std::ldexp(static_cast<float>(mant), -24);
-  } else if (exp == 31) {
-    value = mant == 0 ? INFINITY : NAN;
-  } else {
-    value = std::ldexp(static_cast<float>(mant | 0x400u), static_cast<int>(exp) - 25);
-  }
-  return (h & 0x8000u) != 0 ? -value : value;
 }
 
 std::string format(const char* fmt, double v) {
@@ -55,12 +42,7 @@ std::string element_string(ScalarType dtype, const uint8_t* data, size_t index) 
     case ScalarType::Float: return format("%g", load<float>(data + 4 * index));
     case ScalarType::Double: return format("%.15g", load<double>(data + 8 * index));
     case ScalarType::Half: return format("%g", half_to_float(load<uint16_t>(data + 2 * index)));
-    case ScalarType::BFloat16: {
-      uint32_t bits = static_cast<uint32_t>(load<uint16_t>(data + 2 * index)) << 16;
-      float f;
-      std::memcpy(&f, &bits, sizeof(f));
-      return format("%g", f);
-    }
+    case ScalarType::BFloat16: return format("%g", bfloat16_to_float(load<uint16_t>(data + 2 * index)));
     case ScalarType::Bool: return data[index] != 0 ? "true" : "false";
     case ScalarType::Byte:
     case ScalarType::QUInt8: return format_int(data[index]);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/core/half_float.h"
 #include "schema/bundled_program_generated.h"
 
 namespace ember {
@@ -159,28 +160,6 @@ Result<std::vector<HostValue>> BundledProgram::values(size_t suite, size_t test_
 // --- compare ---
 
 namespace {
-
-float half_to_float(uint16_t h) {
-  uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  uint32_t exp = (h >> 10) & 0x1fu;
-  uint32_t mant = h & 0x3ffu;
-  float value;
-  if (exp == 0) {
-    value = std::ldexp(static_cast<float>(mant), -24);
-  } else if (exp == 31) {
-    value = mant == 0 ? INFINITY : NAN;
-  } else {
-    value = std::ldexp(static_cast<float>(mant | 0x400u), static_cast<int>(exp) - 25);
-  }
-  return sign != 0 ? -value : value;
-}
-
-float bfloat16_to_float(uint16_t b) {
-  uint32_t bits = static_cast<uint32_t>(b) << 16;
-  float f;
-  std::memcpy(&f, &bits, sizeof(f));
-  return f;
-}
 
 template <typename T>
 T load(const uint8_t* p) {
