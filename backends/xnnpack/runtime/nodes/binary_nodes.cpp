@@ -34,11 +34,7 @@ class BinaryNode final : public Node {
       }
       out.dims[i] = da == 1 ? db : da;
     }
-    if (out.numel() > out.capacity) {
-      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
-                  kind(), out.numel(), out.capacity);
-    }
-    return Error::Ok;
+    return check_output_fits(index(), kind(), out);
   }
 
   Error setup(Value* values, pthreadpool_t pool) override {

@@ -44,10 +44,7 @@ class ConvNode final : public Node {
     out.dims[1] = oh;
     out.dims[2] = ow;
     out.dims[3] = out_channels_;
-    if (out.numel() > out.capacity) {
-      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
-                  kind(), out.numel(), out.capacity);
-    }
+    EMBER_TRY(check_output_fits(index(), kind(), out));
     batch_ = in.dims[0];
     height_ = in.dims[1];
     width_ = in.dims[2];

@@ -8,19 +8,6 @@
 namespace ember::xnnpack {
 namespace {
 
-// Elementwise ops with the same shape in and out.
-Error same_shape(uint32_t index, const char* kind, const Value& in, Value& out) {
-  if (in.rank != out.rank) {
-    return fail(Error::InvalidArgument, "node %u (%s): input rank %zu, output rank %zu", index, kind, in.rank, out.rank);
-  }
-  for (size_t i = 0; i < in.rank; ++i) out.dims[i] = in.dims[i];
-  if (out.numel() > out.capacity) {
-    return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index, kind,
-                out.numel(), out.capacity);
-  }
-  return Error::Ok;
-}
-
 class XnnConvertNode final : public Node {
  public:
   XnnConvertNode(uint32_t index, const char* kind, DataType from, DataType to, uint32_t in, uint32_t out)

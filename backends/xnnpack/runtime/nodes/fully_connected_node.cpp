@@ -49,11 +49,7 @@ class FullyConnectedNode final : public Node {
       return fail(Error::InvalidArgument, "node %u (%s): output rank %zu does not fit input rank %zu", index(), kind(),
                   out.rank, in.rank);
     }
-    if (out.numel() > out.capacity) {
-      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
-                  kind(), out.numel(), out.capacity);
-    }
-    return Error::Ok;
+    return check_output_fits(index(), kind(), out);
   }
 
   Error setup(Value* values, pthreadpool_t pool) override {
@@ -139,11 +135,7 @@ class DynamicQuantizeNode final : public Node {
     Value& out = values[out_];
     out.rank = in.rank;
     for (size_t i = 0; i < in.rank; ++i) out.dims[i] = in.dims[i];
-    if (out.numel() > out.capacity) {
-      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
-                  kind(), out.numel(), out.capacity);
-    }
-    return Error::Ok;
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     src_ = values[in_].data;

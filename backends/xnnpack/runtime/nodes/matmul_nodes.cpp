@@ -42,14 +42,6 @@ Error check_batch_dims(const Node& node, const Value& x, const Value& like, cons
   return Error::Ok;
 }
 
-Error fits(const Node& n, const Value& out) {
-  if (out.numel() > out.capacity) {
-    return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", n.index(),
-                n.kind(), out.numel(), out.capacity);
-  }
-  return Error::Ok;
-}
-
 class BmmNode final : public Node {
  public:
   BmmNode(uint32_t index, const char* kind, uint32_t a, uint32_t b, uint32_t out, bool transpose_b)
@@ -69,7 +61,7 @@ class BmmNode final : public Node {
     out.dims[r - 1] = tb_ ? b.dims[r - 2] : b.dims[r - 1];
     EMBER_TRY(check_batch_dims(*this, a, out, "input1"));
     EMBER_TRY(check_batch_dims(*this, b, out, "input2"));
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     a_v_ = &values[a_];
@@ -145,7 +137,7 @@ class SdpaNode final : public Node {
     out.dims[r - 1] = v.dims[r - 1];
     EMBER_TRY(check_batch_dims(*this, k, q, "key"));
     EMBER_TRY(check_batch_dims(*this, v, q, "value"));
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     values_ = values;

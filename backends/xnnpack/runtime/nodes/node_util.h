@@ -1,6 +1,7 @@
 // Shared pieces of node implementations: an owning XNNPACK operator handle,
-// status checks, the real-to-quantized conversion of clamp bounds, and the
-// bias rescaling shared by fully-connected and convolution nodes.
+// status checks, output shape checks, the real-to-quantized conversion of
+// clamp bounds, and the bias rescaling shared by fully-connected and
+// convolution nodes.
 #pragma once
 
 #include <xnnpack.h>
@@ -34,6 +35,25 @@ inline Error check_xnn(xnn_status status, uint32_t node, const char* kind, const
   if (status == xnn_status_success) return Error::Ok;
   return fail(status == xnn_status_out_of_memory ? Error::MemoryAllocationFailed : Error::Internal,
               "node %u (%s): XNNPACK %s failed: %s", node, kind, step, xnn_status_name(status));
+}
+
+// The output's dims, just set by a reshape, fit the element count the blob
+// declared for it (its arena slot or caller tensor holds no more).
+inline Error check_output_fits(uint32_t node, const char* kind, const Value& out) {
+  if (out.numel() > out.capacity) {
+    return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", node, kind,
+                out.numel(), out.capacity);
+  }
+  return Error::Ok;
+}
+
+// Elementwise nodes: the output takes the input's dims (ranks must match).
+inline Error same_shape(uint32_t node, const char* kind, const Value& in, Value& out) {
+  if (in.rank != out.rank) {
+    return fail(Error::InvalidArgument, "node %u (%s): input rank %zu, output rank %zu", node, kind, in.rank, out.rank);
+  }
+  for (size_t i = 0; i < in.rank; ++i) out.dims[i] = in.dims[i];
+  return check_output_fits(node, kind, out);
 }
 
 // A real-valued bound as a quantized value, saturated to [lo, hi].

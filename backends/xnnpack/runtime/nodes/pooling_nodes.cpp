@@ -75,11 +75,11 @@ class PoolNode final : public Node {
       out.dims[2] = out_w_;
       out.dims[3] = channels_;
     }
-    EMBER_TRY(check_capacity(out));
+    EMBER_TRY(check_output_fits(index(), kind(), out));
     if (impl_ == PoolImpl::ArgMaxF32) {
       Value& idx = values[indices_];
       for (size_t d = 0; d < 4; ++d) idx.dims[d] = out.dims[d];
-      EMBER_TRY(check_capacity(idx));
+      EMBER_TRY(check_output_fits(index(), kind(), idx));
     }
     return Error::Ok;
   }
@@ -148,14 +148,6 @@ class PoolNode final : public Node {
  private:
   bool is_global() const {
     return impl_ == PoolImpl::GlobalF32 || impl_ == PoolImpl::GlobalQS8 || impl_ == PoolImpl::GlobalQU8;
-  }
-
-  Error check_capacity(const Value& v) const {
-    if (v.numel() > v.capacity) {
-      return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index(),
-                  kind(), v.numel(), v.capacity);
-    }
-    return Error::Ok;
   }
 
   // Floor-mode output extent; argmax pooling tiles the padded input.

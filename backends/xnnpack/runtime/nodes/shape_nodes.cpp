@@ -13,14 +13,6 @@
 namespace ember::xnnpack {
 namespace {
 
-Error fits(const Node& n, const Value& out) {
-  if (out.numel() > out.capacity) {
-    return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", n.index(),
-                n.kind(), out.numel(), out.capacity);
-  }
-  return Error::Ok;
-}
-
 template <typename T>
 size_t vsize(const flatbuffers::Vector<T>* v) {
   return v == nullptr ? 0 : v->size();
@@ -45,7 +37,7 @@ class TransposeNode final : public Node {
     const Value& in = values[in_];
     Value& out = values[out_];
     for (size_t d = 0; d < rank_; ++d) out.dims[d] = in.dims[perm_[d]];
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     src_ = values[in_].data;
@@ -105,7 +97,7 @@ class ReshapeNode final : public Node {
       return fail(Error::InvalidArgument, "node %u (%s): input has %zu elements, output %zu", index(), kind(), numel,
                   out.numel());
     }
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     src_ = values[in_].data;
@@ -157,7 +149,7 @@ class SliceNode final : public Node {
       }
       out.dims[d] = sizes_[d];
     }
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     const Value& in = values[in_];
@@ -234,7 +226,7 @@ class ConcatNode final : public Node {
       total += v.dims[axis_];
     }
     for (size_t d = 0; d < out.rank; ++d) out.dims[d] = d == axis_ ? total : first.dims[d];
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     const Value& out = values[out_];
@@ -307,7 +299,7 @@ class PadNode final : public Node {
     const Value& in = values[in_];
     Value& out = values[out_];
     for (size_t d = 0; d < rank_; ++d) out.dims[d] = in.dims[d] + pre_[d] + post_[d];
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t) override {
     const Value& in = values[in_];
@@ -380,7 +372,7 @@ class ResizeNode final : public Node {
     out.dims[1] = new_h_;
     out.dims[2] = new_w_;
     out.dims[3] = in.dims[3];
-    return fits(*this, out);
+    return check_output_fits(index(), kind(), out);
   }
   Error setup(Value* values, pthreadpool_t pool) override {
     const Value& in = values[in_];

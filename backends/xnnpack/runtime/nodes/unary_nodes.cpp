@@ -24,18 +24,6 @@ namespace {
 
 constexpr size_t kHostTile = 16384;  // elements per pool task on host loops
 
-Error same_shape(uint32_t index, const char* kind, const Value& in, Value& out) {
-  if (in.rank != out.rank) {
-    return fail(Error::InvalidArgument, "node %u (%s): input rank %zu, output rank %zu", index, kind, in.rank, out.rank);
-  }
-  for (size_t i = 0; i < in.rank; ++i) out.dims[i] = in.dims[i];
-  if (out.numel() > out.capacity) {
-    return fail(Error::InvalidArgument, "node %u (%s): output of %zu elements exceeds its bound of %zu", index, kind,
-                out.numel(), out.capacity);
-  }
-  return Error::Ok;
-}
-
 size_t last_dim(const Value& v) { return v.rank == 0 ? 1 : v.dims[v.rank - 1]; }
 
 // f(x) for every op but softmax, in float (host loops) or double (tables).
