@@ -37,6 +37,25 @@ std::vector<float> random_floats(size_t n, float lo, float hi, std::mt19937& gen
   return v;
 }
 
+// A [rows, dim] Byte or Char weight of uniform random values, also returned
+// as int32 in `values` for the reference.
+OwnedTensor random_weight(ScalarType wt, SizesType rows, SizesType dim, std::mt19937& gen,
+                          std::vector<int32_t>* values) {
+  std::uniform_int_distribution<int32_t> wd(wt == ScalarType::Byte ? 0 : -128, wt == ScalarType::Byte ? 255 : 127);
+  std::vector<int32_t>& w = *values;
+  w.assign(static_cast<size_t>(rows) * dim, 0);
+  for (int32_t& v : w) v = wd(gen);
+  OwnedTensor weight = TensorFactory::zeros(wt, {rows, dim});
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (wt == ScalarType::Byte) {
+      weight.tensor().mutable_data_ptr<uint8_t>()[i] = static_cast<uint8_t>(w[i]);
+    } else {
+      weight.tensor().mutable_data_ptr<int8_t>()[i] = static_cast<int8_t>(w[i]);
+    }
+  }
+  return weight;
+}
+
 TEST(EmbeddingByte, PerRowAndGroupwiseEveryWeightDtype) {
   std::mt19937 gen(21);
   const SizesType rows = 7, dim = 12;
@@ -44,17 +63,8 @@ TEST(EmbeddingByte, PerRowAndGroupwiseEveryWeightDtype) {
     for (SizesType groups : {0, 1, 3, 12}) {  // 0: rank-1 scales
       for (bool with_zp : {false, true}) {
         const size_t ng = groups == 0 ? 1 : static_cast<size_t>(groups);
-        std::uniform_int_distribution<int32_t> wd(wt == ScalarType::Byte ? 0 : -128, wt == ScalarType::Byte ? 255 : 127);
-        std::vector<int32_t> w(rows * dim);
-        for (int32_t& v : w) v = wd(gen);
-        OwnedTensor weight = TensorFactory::zeros(wt, {rows, dim});
-        for (size_t i = 0; i < w.size(); ++i) {
-          if (wt == ScalarType::Byte) {
-            weight.tensor().mutable_data_ptr<uint8_t>()[i] = static_cast<uint8_t>(w[i]);
-          } else {
-            weight.tensor().mutable_data_ptr<int8_t>()[i] = static_cast<int8_t>(w[i]);
-          }
-        }
+        std::vector<int32_t> w;
+        OwnedTensor weight = random_weight(wt, rows, dim, gen, &w);
         const std::vector<float> scales = random_floats(rows * ng, 0.001f, 0.1f, gen);
         const std::vector<float> zps = with_zp ? random_floats(rows * ng, -5.f, 5.f, gen) : std::vector<float>{};
         std::vector<SizesType> qshape = groups == 0 ? std::vector<SizesType>{rows} : std::vector<SizesType>{rows, groups};
@@ -84,17 +94,8 @@ TEST(EmbeddingByte, LargeOutputStreamingPathIsBitExact) {
     return v;
   }();
   for (ScalarType wt : {ScalarType::Byte, ScalarType::Char}) {
-    std::uniform_int_distribution<int32_t> wd(wt == ScalarType::Byte ? 0 : -128, wt == ScalarType::Byte ? 255 : 127);
-    std::vector<int32_t> w(rows * dim);
-    for (int32_t& v : w) v = wd(gen);
-    OwnedTensor weight = TensorFactory::zeros(wt, {rows, dim});
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (wt == ScalarType::Byte) {
-        weight.tensor().mutable_data_ptr<uint8_t>()[i] = static_cast<uint8_t>(w[i]);
-      } else {
-        weight.tensor().mutable_data_ptr<int8_t>()[i] = static_cast<int8_t>(w[i]);
-      }
-    }
+    std::vector<int32_t> w;
+    OwnedTensor weight = random_weight(wt, rows, dim, gen, &w);
     const std::vector<float> scales = random_floats(rows * groups, 0.001f, 0.1f, gen);
     const std::vector<float> zps = random_floats(rows * groups, -5.f, 5.f, gen);
     auto s = TensorFactory::make<float>({rows, groups}, scales);
