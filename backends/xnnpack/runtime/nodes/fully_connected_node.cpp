@@ -118,7 +118,7 @@ Result<Node*> create_dynamic_fully_connected(NodeBuildContext& c, const fb_xnnpa
   a->deallocate(a->context, wf);
   Error e = check_xnn(s, c.node_index, c.kind, "create");
   if (e != Error::Ok) {
-    fcn->~Node();
+    (*made)->~Node();  // through Node*: clang rejects ~Node() on the derived type
     return e;
   }
   return *made;
