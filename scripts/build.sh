@@ -14,6 +14,10 @@ case "$build_dir" in
 esac
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ember-ccache}
+# Paths relative to the clone and no build folder in the hash, so another
+# clone (CI's fresh one) hits the same cache entries, Debug builds included.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo_root}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 mkdir -p "$CCACHE_DIR"
 
 jobs=${EMBER_BUILD_JOBS:-$(nproc)}
