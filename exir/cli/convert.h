@@ -1,5 +1,6 @@
 // The converter pipeline shared by the CLI and the tests:
-// ONNX → IR → fold constants → lower to portable kernels → plan → emit.
+// ONNX → IR → fold constants → [xnnpack: prepare Q/DQ, partition] → lower
+// the rest to portable kernels → plan → emit.
 // Throws exir::Error with one clear message on any failure.
 #pragma once
 
@@ -24,6 +25,11 @@ struct ConvertResult {
   size_t num_kernel_calls = 0;
   uint64_t arena_bytes = 0;
   uint64_t naive_bytes = 0;
+  // --backend xnnpack: delegate blobs (partitions), XNNPACK nodes in each,
+  // and "<node>: <reason>" for every IR node left outside (--explain).
+  size_t num_delegates = 0;
+  std::vector<size_t> delegated_units;
+  std::vector<std::string> not_delegated;
 };
 
 ConvertResult convert_onnx(const std::string& path, const ConvertOptions& options);

@@ -1,5 +1,5 @@
 // exir: the offline converter CLI.
-//   exir convert MODEL.onnx -o MODEL.pte [--backend portable|xnnpack] [--input-shape NAME=DIMS]... [--dump-ir]
+//   exir convert MODEL.onnx -o MODEL.pte [--backend portable|xnnpack] [--input-shape NAME=DIMS]... [--dump-ir] [--explain]
 //   exir inspect MODEL.pte
 // Prints one clear error and exits 1 on any failure (2 on bad usage).
 #include <cstdio>
@@ -16,7 +16,7 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: exir convert MODEL.onnx -o MODEL.pte [--backend xnnpack|portable] [--input-shape NAME=DIMS]...\n"
-               "                    [--dump-ir]\n"
+               "                    [--dump-ir] [--explain]\n"
                "       exir inspect MODEL.pte\n");
   return 2;
 }
@@ -25,7 +25,7 @@ int convert(int argc, char** argv) {
   std::string model, output;
   exir::ConvertOptions options;
   options.backend = "xnnpack";  // the spec's default
-  bool dump = false;
+  bool dump = false, explain = false;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -36,6 +36,7 @@ int convert(int argc, char** argv) {
     else if (a == "--backend") options.backend = value();
     else if (a == "--input-shape") options.import.input_shapes.insert(exir::parse_input_shape(value()));
     else if (a == "--dump-ir") dump = true;
+    else if (a == "--explain") explain = true;
     else if (!a.empty() && a[0] == '-') exir::fail("unknown option '%s'", a.c_str());
     else if (model.empty()) model = a;
     else exir::fail("unexpected argument '%s'", a.c_str());
@@ -54,6 +55,14 @@ int convert(int argc, char** argv) {
   out.write(reinterpret_cast<const char*>(r.pte.data()), static_cast<std::streamsize>(r.pte.size()));
   out.close();
   if (!out) exir::fail("cannot write '%s'", output.c_str());
+  if (explain) {
+    for (const std::string& line : r.not_delegated) std::fprintf(stderr, "not delegated: %s\n", line.c_str());
+  }
+  if (options.backend == "xnnpack") {
+    std::fprintf(stderr, "exir: %zu XNNPACK partition(s)", r.num_delegates);
+    for (size_t n : r.delegated_units) std::fprintf(stderr, " [%zu units]", n);
+    std::fprintf(stderr, ", %zu nodes not delegated\n", r.not_delegated.size());
+  }
   std::fprintf(stderr, "exir: wrote %s (%zu bytes, %zu kernel calls, arena %llu bytes, naive sum %llu bytes)\n",
                output.c_str(), r.pte.size(), r.num_kernel_calls, (unsigned long long)r.arena_bytes,
                (unsigned long long)r.naive_bytes);

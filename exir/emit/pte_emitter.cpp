@@ -9,18 +9,28 @@
 namespace exir {
 namespace {
 
+// The id ExecuTorch's XNNPACK partitioner writes (and XnnpackBackend registers).
+constexpr const char* kXnnpackBackendId = "XnnpackBackend";
+
 class Emitter {
  public:
   Emitter(const Graph& g, const MemoryPlan& plan) : g_(g), plan_(plan), method_(program_.add_method("forward")) {}
 
-  std::vector<uint8_t> run(const std::vector<KernelCall>& calls) {
+  std::vector<uint8_t> run(const std::vector<KernelCall>& calls, const std::vector<std::vector<uint8_t>>& blobs) {
+    std::vector<int> delegates;
+    for (const std::vector<uint8_t>& blob : blobs) delegates.push_back(method_.add_delegate(kXnnpackBackendId, blob));
     std::vector<int32_t> inputs, outputs;
     for (ValueId id : g_.inputs) inputs.push_back(tensor(id));
     for (const KernelCall& c : calls) {
       std::vector<int32_t> args;
       for (const Arg& a : c.args) args.push_back(arg(a));
       for (ValueId r : c.rets) args.push_back(tensor(r));
-      method_.add_kernel_call(c.name, c.overload, args);
+      if (c.delegate >= 0) {
+        if (static_cast<size_t>(c.delegate) >= delegates.size()) fail("internal: delegate %d has no blob", c.delegate);
+        method_.add_delegate_call(delegates[static_cast<size_t>(c.delegate)], args);
+      } else {
+        method_.add_kernel_call(c.name, c.overload, args);
+      }
     }
     for (ValueId id : g_.outputs) outputs.push_back(tensor(id));
     method_.set_inputs(inputs);
@@ -85,8 +95,9 @@ class Emitter {
 
 }  // namespace
 
-std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan) {
-  return Emitter(graph, plan).run(calls);
+std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
+                              const std::vector<std::vector<uint8_t>>& blobs) {
+  return Emitter(graph, plan).run(calls, blobs);
 }
 
 }  // namespace exir

@@ -13,6 +13,9 @@
 
 namespace exir {
 
-std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan);
+// `blobs`: XNNPACK delegate blobs, indexed by KernelCall::delegate; each is
+// written to a segment of its own.
+std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
+                              const std::vector<std::vector<uint8_t>>& blobs = {});
 
 }  // namespace exir

@@ -30,6 +30,9 @@ struct KernelCall {
   std::vector<Arg> args;      // schema inputs, then outs
   std::vector<ValueId> rets;  // return values (same tensors as the outs)
   std::string source;         // the IR node it came from, for messages
+  // >= 0: a DelegateCall of that delegate (blob index); args are its
+  // external inputs then outputs, name/overload/rets unused.
+  int delegate = -1;
 };
 
 }  // namespace exir

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "exir/ir/error.h"
+#include "exir/partition/xnnpack_partitioner.h"
 
 namespace exir {
 namespace {
@@ -196,6 +197,14 @@ class Lowerer {
     if (n.op == "Where") return call("aten::where", "self_out", {T(in(0)), T(in(1)), T(in(2))}, {out()});
     if (n.op == "Cast") return call("aten::_to_copy", "out", {T(in(0)), B(false), None()}, {out()});
     if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") return qdq(n);
+    if (n.op == kDelegateOp && n.domain == kDelegateDomain) {
+      KernelCall c{"", "", {}, {}, source_};
+      for (ValueId v : n.inputs) c.args.push_back(T(v));
+      for (ValueId v : n.outputs) c.args.push_back(T(v));
+      c.delegate = static_cast<int>(n.attr_int("delegate", 0));
+      calls_.push_back(std::move(c));
+      return;
+    }
     fail("%s: no portable lowering for operator %s", source_.c_str(), n.op.c_str());
   }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 #include "exir/cli/convert.h"
@@ -125,7 +126,8 @@ TEST(ExirEndToEnd, ConversionIsDeterministic) {
 
 // Runs the CLI; returns (exit status, stderr).
 std::pair<int, std::string> run_cli(const std::string& args) {
-  const std::string err = "/tmp/exir_test_stderr.txt";
+  // In the generated folder: ctest runs the tests of this file in parallel processes.
+  const std::string err = (generated_dir().empty() ? std::string("/tmp") : generated_dir()) + "/exir_cli_stderr_" + std::to_string(getpid()) + ".txt";
   const int rc = std::system((std::string(EXIR_BIN) + " " + args + " 2>" + err + " >/dev/null").c_str());
   std::ifstream in(err);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

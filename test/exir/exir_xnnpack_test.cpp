@@ -1,0 +1,172 @@
+// End-to-end tests of `exir convert --backend xnnpack` on generated QDQ int8 /
+// uint8 models (gen_qdq_models.py): the partitioning is asserted, the .pte
+// runs on our runtime (XnnpackBackend) and its output is compared with the
+// generator's numpy QDQ reference and with the same model converted with
+// --backend portable, each within one output quantization step.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "exir/cli/convert.h"
+#include "exir/ir/error.h"
+#include "runtime/module/module.h"
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+const std::string& generated_dir() {
+  static const std::string dir = [] {
+    if (!exists("/usr/bin/python3")) return std::string();
+    char tmpl[] = "/tmp/exir_xnn_test_XXXXXX";
+    const char* d = mkdtemp(tmpl);
+    if (!d) return std::string();
+    const std::string cmd = std::string("/usr/bin/python3 ") + EXIR_GEN_QDQ_MODELS + " " + d + " 2>/dev/null";
+    return std::system(cmd.c_str()) == 0 ? std::string(d) : std::string();
+  }();
+  return dir;
+}
+
+#define REQUIRE_GENERATOR()                                                         \
+  if (generated_dir().empty()) {                                                    \
+    std::printf("SKIP: /usr/bin/python3 with onnx and numpy is not available\n"); \
+    GTEST_SKIP();                                                                   \
+  }
+
+struct Outcome {
+  exir::ConvertResult convert;
+  std::vector<float> output;
+};
+
+Outcome convert_and_run(const std::string& name, const std::string& backend) {
+  const std::string dir = generated_dir() + "/" + name;
+  exir::ConvertOptions options;
+  options.backend = backend;
+  Outcome o;
+  o.convert = exir::convert_onnx(dir + "/model.onnx", options);
+  auto module = ember::Module::load_from_buffer(o.convert.pte.data(), o.convert.pte.size());
+  EXPECT_TRUE(module.ok()) << ember::error_message();
+  if (!module.ok()) return o;
+  const exir::Value x = exir::read_onnx_tensor_file(dir + "/test_data_set_0/input_0.pb");
+  ember::HostTensor t;
+  t.dtype = x.dtype;
+  for (int64_t s : x.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
+  t.data = *x.data;
+  auto outputs = module.get()->run("forward", {ember::HostValue::from_tensor(t)});
+  EXPECT_TRUE(outputs.ok()) << ember::error_message();
+  if (!outputs.ok() || outputs->size() != 1) return o;
+  const ember::HostTensor& y = (*outputs)[0].tensor;
+  EXPECT_EQ(y.dtype, ember::ScalarType::Float);
+  const float* p = y.data_as<float>();
+  o.output.assign(p, p + y.data.size() / sizeof(float));
+  return o;
+}
+
+std::vector<float> reference(const std::string& name) {
+  const exir::Value y = exir::read_onnx_tensor_file(generated_dir() + "/" + name + "/test_data_set_0/output_0.pb");
+  return std::vector<float>(y.as<float>(), y.as<float>() + y.numel());
+}
+
+double output_step(const std::string& name) {
+  std::ifstream f(generated_dir() + "/" + name + "/output_scale.txt");
+  double s = 0;
+  f >> s;
+  return s;
+}
+
+// Every element within one step; returns the share that is exact (< half a step).
+double compare(const std::vector<float>& got, const std::vector<float>& want, double step, const char* what) {
+  EXPECT_EQ(got.size(), want.size()) << what;
+  if (got.size() != want.size() || got.empty()) return 0;
+  size_t exact = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
+    EXPECT_LE(d, step * 1.001) << what << " element " << i << ": " << got[i] << " vs " << want[i];
+    exact += d < step * 0.5;
+  }
+  const double share = static_cast<double>(exact) / static_cast<double>(got.size());
+  std::printf("%s: %zu of %zu elements exact (%.1f%%), the rest within one step\n", what, exact, got.size(),
+              100.0 * share);
+  return share;
+}
+
+bool mentions(const std::vector<std::string>& lines, const std::string& prefix) {
+  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+}
+
+void check_model(const std::string& name, size_t partitions, const std::vector<size_t>& units) {
+  REQUIRE_GENERATOR();
+  const Outcome xnn = convert_and_run(name, "xnnpack");
+  EXPECT_EQ(xnn.convert.num_delegates, partitions);
+  EXPECT_EQ(xnn.convert.delegated_units, units);
+  for (const char* op : {"Conv", "Gemm", "MatMul"}) {
+    EXPECT_FALSE(mentions(xnn.convert.not_delegated, op)) << op << " left outside the partition";
+  }
+  const Outcome portable = convert_and_run(name, "portable");
+  EXPECT_EQ(portable.convert.num_delegates, 0u);
+  const double step = output_step(name);
+  ASSERT_GT(step, 0.0);
+  compare(xnn.output, reference(name), step, (name + " xnnpack vs numpy QDQ").c_str());
+  compare(xnn.output, portable.output, step, (name + " xnnpack vs portable").c_str());
+  compare(portable.output, reference(name), step, (name + " portable vs numpy QDQ").c_str());
+}
+
+TEST(ExirXnnpack, Int8MlpOnePartition) {
+  // Gemm + Relu, MatMul + Relu, Gemm: the input Q and output DQ stay outside.
+  check_model("qdq_mlp", 1, {3});
+}
+
+TEST(ExirXnnpack, Uint8MlpRunsAsInt8InsideThePartition) { check_model("qdq_mlp_u8", 1, {3}); }
+
+TEST(ExirXnnpack, Int8CnnEveryConvAndGemmDelegated) {
+  // conv3x3+relu, depthwise+relu, conv1x1, residual add, global avg pool,
+  // flatten, gemm: seven units in one partition.
+  check_model("qdq_cnn", 1, {7});
+}
+
+TEST(ExirXnnpack, DiamondWithUnsupportedMiddleBranchStaysConvex) {
+  REQUIRE_GENERATOR();
+  // a -> b and a -> c (a multiply the capability table refuses) -> d: {a, b} and {d} (a, b, d together would
+  // leave the partition through c and re-enter it).
+  const Outcome xnn = convert_and_run("qdq_diamond", "xnnpack");
+  EXPECT_EQ(xnn.convert.num_delegates, 2u);
+  EXPECT_EQ(xnn.convert.delegated_units, (std::vector<size_t>{2, 1}));
+  bool reason = false;
+  for (const std::string& l : xnn.convert.not_delegated) {
+    reason |= l.rfind("Mul", 0) == 0 && l.find("XNNPACK capability") != std::string::npos &&
+              l.find("output scale") != std::string::npos;
+  }
+  EXPECT_TRUE(reason) << "the refused Add must carry the capability table's reason";
+  compare(xnn.output, reference("qdq_diamond"), output_step("qdq_diamond"), "qdq_diamond xnnpack vs numpy QDQ");
+}
+
+TEST(ExirXnnpack, CliExplainAndInspectShowTheDelegate) {
+  REQUIRE_GENERATOR();
+  const std::string pte = generated_dir() + "/diamond.pte", log = generated_dir() + "/explain.txt";
+  const std::string cmd = std::string(EXIR_BIN) + " convert " + generated_dir() +
+                          "/qdq_diamond/model.onnx -o " + pte + " --backend xnnpack --explain 2>" + log;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream f(log);
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("not delegated: Mul"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 XNNPACK partition(s)"), std::string::npos) << text;
+  const std::string inspect = std::string(EXIR_BIN) + " inspect " + pte + " > " + log + " 2>&1";
+  ASSERT_EQ(std::system(inspect.c_str()), 0);
+  std::ifstream g(log);
+  const std::string shown((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+  EXPECT_NE(shown.find("delegates (2)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("XnnpackBackend"), std::string::npos) << shown;
+}
+
+}  // namespace

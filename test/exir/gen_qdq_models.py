@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Writes QDQ int8/uint8 ONNX models with fixed seeds for the exir XNNPACK
+tests: activations quantized per tensor (scale and zero point calibrated on
+the float run of each op), weights symmetric int8 per output channel, biases
+int32 at s_in * s_w[c] (as PT2E's XNNPACKQuantizer). The reference output is
+computed in numpy by the same QDQ graph: each op in float64 on dequantized
+inputs, then quantized (round half to even). Layout as gen_models.py.
+Usage: gen_qdq_models.py OUT."""
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+from gen_models import save
+
+
+class QdqBuilder:
+    def __init__(self, act_dtype):
+        self.nodes, self.inits, self.count = [], [], 0
+        self.unsigned = act_dtype == np.uint8
+        self.scales = {}
+
+    def name(self, base):
+        self.count += 1
+        return f"{base}_{self.count}"
+
+    def const(self, base, a):
+        n = self.name(base)
+        self.inits.append(numpy_helper.from_array(a, n))
+        return n
+
+    def calibrate(self, y):
+        lo, hi = min(float(y.min()), 0.0), max(float(y.max()), 0.0)
+        s = max(hi - lo, 1e-6) / 255.0
+        zp = int(np.rint(-lo / s)) + (0 if self.unsigned else -128)
+        return np.float32(s), zp
+
+    def quantize(self, src, y, s=None, zp=None):
+        """Q -> DQ of float value y (name src); returns (name, dequantized value)."""
+        if s is None:
+            s, zp = self.calibrate(y)
+        qt = np.uint8 if self.unsigned else np.int8
+        lo, hi = (0, 255) if self.unsigned else (-128, 127)
+        q = np.clip(np.rint(y / np.float64(s)) + zp, lo, hi)
+        sn, zn = self.const("scale", np.array(s, np.float32)), self.const("zp", np.array(zp, qt))
+        qn, dn = self.name(src + "_q"), self.name(src + "_dq")
+        self.nodes.append(helper.make_node("QuantizeLinear", [src, sn, zn], [qn]))
+        self.nodes.append(helper.make_node("DequantizeLinear", [qn, sn, zn], [dn]))
+        self.scales[dn] = np.float64(s)
+        return dn, (q - zp) * np.float64(s)
+
+    def weight(self, w, axis):
+        """Symmetric int8 per-channel weight behind DQ; returns (name, dequantized, scales)."""
+        red = tuple(d for d in range(w.ndim) if d != axis)
+        s = (np.abs(w).max(axis=red) / 127.0).astype(np.float32)
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        q = np.clip(np.rint(w / s.reshape(shape).astype(np.float64)), -127, 127).astype(np.int8)
+        wn = self.const("w", q)
+        dn = self.name("w_dq")
+        self.nodes.append(helper.make_node("DequantizeLinear", [wn, self.const("ws", s),
+                                                                self.const("wzp", np.zeros(len(s), np.int8))],
+                                           [dn], axis=axis))
+        return dn, q.astype(np.float64) * s.reshape(shape), s.astype(np.float64)
+
+    def bias(self, b, s_in, s_w):
+        s = (np.float32(s_in) * s_w.astype(np.float32)).astype(np.float32)
+        q = np.rint(b / s.astype(np.float64)).astype(np.int32)
+        dn = self.name("b_dq")
+        self.nodes.append(helper.make_node("DequantizeLinear", [self.const("b", q), self.const("bs", s),
+                                                                self.const("bzp", np.zeros(len(s), np.int32))],
+                                           [dn], axis=0))
+        return dn, q * s.astype(np.float64)
+
+    def op(self, op, inputs, value, relu=False, **attrs):
+        out = self.name(op.lower())
+        self.nodes.append(helper.make_node(op, inputs, [out], **attrs))
+        if relu:
+            r = self.name("relu")
+            self.nodes.append(helper.make_node("Relu", [out], [r]))
+            out, value = r, np.maximum(value, 0)
+        return out, value
+
+    def gemm(self, x, xv, w, b, relu, trans_b):
+        wn, wv, ws = self.weight(w, 0 if trans_b else 1)
+        bn, bv = self.bias(b, self.scales[x], ws)
+        y = xv @ (wv.T if trans_b else wv) + bv
+        return self.quantize(*self.op("Gemm", [x, wn, bn], y, relu, transB=int(trans_b)))
+
+    def conv(self, x, xv, w, b, relu, stride=1, pad=1, group=1):
+        wn, wv, ws = self.weight(w, 0)
+        bn, bv = self.bias(b, self.scales[x], ws)
+        y = conv2d(xv, wv, bv, stride, pad, group)
+        k = list(w.shape[2:])
+        return self.quantize(*self.op("Conv", [x, wn, bn], y, relu, kernel_shape=k, pads=[pad] * 4,
+                                      strides=[stride] * 2, group=group))
+
+    def write(self, out, name, x, y_name, inputs, y, opset=17):
+        g = helper.make_graph(self.nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+                              [helper.make_tensor_value_info(y_name, TensorProto.FLOAT, list(y.shape))], self.inits)
+        save(out, name, g, inputs, [y.astype(np.float32)], opset)
+        with open(os.path.join(out, name, "output_scale.txt"), "w") as f:
+            f.write(repr(float(self.scales[y_name])))
+
+
+def conv2d(x, w, b, stride, pad, group):
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+    y = np.zeros((n, m, oh, ow), np.float64)
+    mg = m // group
+    for g in range(group):
+        xs = xp[:, g * cg:(g + 1) * cg]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xs[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+                y[:, g * mg:(g + 1) * mg] += np.einsum("nchw,mc->nmhw", patch, w[g * mg:(g + 1) * mg, :, i, j])
+    return y + b.reshape(1, m, 1, 1)
+
+
+def mlp(out, name, act_dtype):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((4, 32)).astype(np.float32)
+    b = QdqBuilder(act_dtype)
+    h, hv = b.quantize("x", x.astype(np.float64))
+    h, hv = b.gemm(h, hv, rng.standard_normal((32, 64)) * 0.2, rng.standard_normal(64) * 0.1, True, False)
+    wn, wv, _ = b.weight(rng.standard_normal((64, 48)) * 0.15, 1)
+    h, hv = b.quantize(*b.op("MatMul", [h, wn], hv @ wv, True))
+    h, hv = b.gemm(h, hv, rng.standard_normal((10, 48)) * 0.2, rng.standard_normal(10) * 0.1, False, True)
+    b.write(out, name, x, h, [x], hv)
+
+
+def cnn(out):
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((1, 3, 96, 96)).astype(np.float32)
+    b = QdqBuilder(np.int8)
+    h, hv = b.quantize("x", x.astype(np.float64))
+    c1, c1v = b.conv(h, hv, rng.standard_normal((16, 3, 3, 3)) * 0.3, rng.standard_normal(16) * 0.1, True, stride=2)
+    d, dv = b.conv(c1, c1v, rng.standard_normal((16, 1, 3, 3)) * 0.4, rng.standard_normal(16) * 0.1, True, group=16)
+    p, pv = b.conv(d, dv, rng.standard_normal((16, 16, 1, 1)) * 0.3, rng.standard_normal(16) * 0.1, False, pad=0)
+    r, rv = b.quantize(*b.op("Add", [p, c1], pv + c1v))
+    g, gv = b.quantize(*b.op("GlobalAveragePool", [r], rv.mean(axis=(2, 3), keepdims=True)))
+    # Flatten keeps its input's quantization (as quantizers share it).
+    f, fv = b.op("Flatten", [g], gv.reshape(1, -1))
+    dn = [n for n in b.nodes if n.output[0] == g][0]
+    f, fv = b.quantize(f, fv, s=np.float32(b.scales[g]), zp=int(numpy_helper.to_array(
+        [i for i in b.inits if i.name == dn.input[2]][0])))
+    y, yv = b.gemm(f, fv, rng.standard_normal((10, 16)) * 0.3, rng.standard_normal(10) * 0.1, False, True)
+    b.write(out, "qdq_cnn", x, y, [x], yv)
+
+
+def diamond(out):
+    """a -> (b, c) -> d where c, a multiply whose s_a * s_a / s_c is below
+    2^-16, is refused by the capability table: a, b and d must not form one
+    partition (c would leave and re-enter it)."""
+    rng = np.random.default_rng(13)
+    x = rng.standard_normal((4, 16)).astype(np.float32)
+    b = QdqBuilder(np.int8)
+    h, hv = b.quantize("x", x.astype(np.float64))
+    a, av = b.gemm(h, hv, rng.standard_normal((16, 16)) * 0.03, rng.standard_normal(16) * 0.01, True, True)
+    bb, bv = b.gemm(a, av, rng.standard_normal((16, 16)) * 3.0, rng.standard_normal(16) * 0.1, False, True)
+    c, cv = b.op("Mul", [a, a], av * av)
+    c, cv = b.quantize(c, cv, s=np.float32(b.scales[a] ** 2 * 2.0 ** 17), zp=0)
+    d, dv = b.quantize(*b.op("Add", [bb, c], bv + cv))
+    b.write(out, "qdq_diamond", x, d, [x], dv)
+
+
+if __name__ == "__main__":
+    mlp(sys.argv[1], "qdq_mlp", np.int8)
+    mlp(sys.argv[1], "qdq_mlp_u8", np.uint8)
+    cnn(sys.argv[1])
+    diamond(sys.argv[1])
