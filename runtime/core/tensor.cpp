@@ -1,6 +1,8 @@
 #include "runtime/core/tensor.h"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace ember {
 
@@ -42,11 +44,14 @@ void TensorImpl::recompute_strides_and_numel() {
   numel_ = n;
   if (strides_ == nullptr || dim_ == 0) return;
   // Innermost dimension in memory is dim_order[dim-1].
-  StridesType stride = 1;
+  // Computed wide and saturated: sizes whose span exceeds int32 are refused
+  // by the program verifier, but this must not overflow on any input.
+  int64_t stride = 1;
+  constexpr int64_t kMaxStride = std::numeric_limits<StridesType>::max();
   for (size_t i = dim_; i-- > 0;) {
     DimOrderType d = dim_order_ != nullptr ? dim_order_[i] : static_cast<DimOrderType>(i);
-    strides_[d] = stride;
-    stride *= sizes_[d] > 1 ? sizes_[d] : 1;
+    strides_[d] = static_cast<StridesType>(stride);
+    stride = std::min(stride * (sizes_[d] > 1 ? sizes_[d] : 1), kMaxStride);
   }
 }
 

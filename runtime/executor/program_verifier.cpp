@@ -2,6 +2,7 @@
 // later, checked once at load. The flatbuffer verifier has already proved that
 // tables, vectors and strings lie inside the buffer; this checks what they say.
 #include <cstring>
+#include <limits>
 
 #include "runtime/executor/program.h"
 #include "runtime/executor/schema_access.h"
@@ -49,6 +50,16 @@ struct PlanChecker {
     size_t nbytes = 0;
     EMBER_CHECK_OR_RETURN(detail::tensor_nbytes(t, &nbytes), Error::InvalidProgram,
                           "value %zu: negative size or byte size overflow", i);
+    // Strides are int32 and count every dimension of size >= 1, so they can
+    // overflow even when a zero-size dimension makes the tensor empty.
+    int64_t span = 1;
+    for (size_t d = 0; d < rank; ++d) {
+      int64_t s = t->sizes()->Get(static_cast<flatbuffers::uoffset_t>(d));
+      span *= s > 1 ? s : 1;
+      EMBER_CHECK_OR_RETURN(span <= std::numeric_limits<StridesType>::max(), Error::InvalidProgram,
+                            "value %zu: sizes span more than %d elements (strides would overflow)", i,
+                            std::numeric_limits<StridesType>::max());
+    }
     if (t->dim_order() != nullptr) {
       EMBER_CHECK_OR_RETURN(t->dim_order()->size() == rank, Error::InvalidProgram,
                             "value %zu: dim_order has %u entries for rank %zu", i, t->dim_order()->size(), rank);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/executor/program.h"
+#include "runtime/loader/buffer_data_loader.h"
 #include "test/fuzz/fuzz_bodies.h"
 #include "test/support/program_bytes.h"
 
@@ -34,6 +36,18 @@ size_t replay(const char* target, int (*body)(const uint8_t*, size_t)) {
 TEST(FuzzRegressions, Pte) { replay("fuzz_pte", fuzz_pte); }
 TEST(FuzzRegressions, XnnpackBlob) { replay("fuzz_xnnpack_blob", fuzz_xnnpack_blob); }
 TEST(FuzzRegressions, Bpte) { replay("fuzz_bpte", fuzz_bpte); }
+
+// The first crasher: an empty tensor (one size 0) whose other sizes made the
+// int32 strides overflow. The verifier now refuses it by name.
+TEST(FuzzRegressions, StrideOverflowIsRefusedAtLoad) {
+  std::vector<uint8_t> bytes =
+      test::read_file(std::string(EMBER_FUZZ_REGRESSIONS_DIR) + "/fuzz_pte/stride_overflow_empty_tensor.pte");
+  ASSERT_FALSE(bytes.empty());
+  test::AlignedBytes aligned(bytes.data(), bytes.size());
+  BufferDataLoader loader(aligned.data(), aligned.size());
+  EXPECT_EQ(Program::load(&loader).error(), Error::InvalidProgram);
+  EXPECT_NE(std::string(error_message()).find("strides would overflow"), std::string::npos) << error_message();
+}
 
 // The bodies accept the empty input and a few bytes of junk.
 TEST(FuzzRegressions, TrivialInputs) {
