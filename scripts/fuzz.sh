@@ -57,7 +57,7 @@ set +e
   >"$work/fuzz.log" 2>&1
 status=$?
 set -e
-grep -E '^(INFO: |==|SUMMARY|#[0-9]+ +(INITED|DONE|NEW|pulse|REDUCE|RELOAD))' "$work/fuzz.log" | tail -n 4 || true
+grep -E "^(INFO: |==|SUMMARY|#[0-9]+[[:space:]]+(INITED|DONE))" "$work/fuzz.log" | tail -n 4 || true
 tail -n 12 "$work/fuzz.log" | grep -E 'stat::|DONE|cov:|ERROR|SUMMARY|crash|leak|oom|timeout' || true
 ls "$work/artifacts" | sed 's/^/artifact: /'
 echo "fuzz.sh: exit status $status, log $work/fuzz.log"
