@@ -39,6 +39,9 @@ struct Method::Instruction {
   size_t num_args = 0;
   int32_t a = 0;  // delegate index, move source, jump condition, freed value
   int32_t b = 0;  // move destination, jump target (flattened)
+  // The kernel binds its output's data itself (et_view), so the output may
+  // arrive without memory; every other kernel's arguments must have data.
+  bool binds_output_data = false;
 };
 
 struct Method::DelegateState {
@@ -365,6 +368,7 @@ Error Method::resolve_instructions() {
       }
       char op_name[128];
       detail::format_operator_name(ins.op, op_name, sizeof(op_name));
+      ins.binds_output_data = std::strcmp(op_name, "executorch_prim::et_view.default") == 0;
       Result<OpFunction> fn = registry.find(op_name, ArrayRef<TensorMeta>(metas, num_metas));
       if (fn.ok()) {
         ins.fn = *fn;
@@ -501,9 +505,9 @@ Error Method::set_output_data_ptr(void* data, size_t size, size_t index) {
 }
 
 // A tensor argument with elements but no memory (an unplanned value nothing
-// has bound) would be dereferenced as null by the callee. A kernel's output
-// (its last argument, which `out` aliases) may receive its pointer from the
-// kernel itself (et_view), so it is exempt there.
+// has bound) would be dereferenced as null by the callee. The output (last
+// argument) of a kernel that binds its output's data itself (et_view) is
+// exempt; any other kernel would write through null (found by fuzz_bpte).
 Error Method::check_arguments_have_data(const Instruction& ins, bool exempt_output) const {
   const EValue* output = ins.num_args > 0 ? ins.args[ins.num_args - 1] : nullptr;
   for (size_t a = 0; a < ins.num_args; ++a) {
@@ -520,7 +524,7 @@ Error Method::execute_instruction(size_t pc, size_t* next_pc) {
   Instruction& ins = instructions_[pc];
   switch (ins.kind) {
     case Instruction::Kind::Kernel: {
-      Error missing_data = check_arguments_have_data(ins, true);
+      Error missing_data = check_arguments_have_data(ins, ins.binds_output_data);
       if (missing_data != Error::Ok) {
         char op_name[128];
         detail::format_operator_name(ins.op, op_name, sizeof(op_name));

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "exir/emit/program_builder.h"
 #include "runtime/executor/program.h"
+#include "runtime/module/module.h"
 #include "runtime/loader/buffer_data_loader.h"
 #include "test/fuzz/fuzz_bodies.h"
 #include "test/support/program_bytes.h"
@@ -47,6 +49,30 @@ TEST(FuzzRegressions, StrideOverflowIsRefusedAtLoad) {
   BufferDataLoader loader(aligned.data(), aligned.size());
   EXPECT_EQ(Program::load(&loader).error(), Error::InvalidProgram);
   EXPECT_NE(std::string(error_message()).find("strides would overflow"), std::string::npos) << error_message();
+}
+
+// The second (fuzz_bpte): aten::add.out writing into an unplanned output that
+// nothing bound. Only et_view may receive its output without memory; add.out
+// is now stopped before it runs.
+TEST(FuzzRegressions, KernelOutputWithoutMemoryIsAnError) {
+  ProgramBuilder builder;
+  MethodBuilder& m = builder.add_method("forward");
+  int x = m.add_arena_tensor(ScalarType::Int, {2});
+  int alpha = m.add_int(1);
+  int out = m.add_tensor(ScalarType::Int, {2});  // unplanned, never bound
+  m.add_kernel_call("aten::add", "out", {x, x, alpha, out, out});
+  m.set_inputs({x});
+  m.set_outputs({x});
+  std::vector<uint8_t> pte = builder.build();
+  test::AlignedBytes aligned(pte.data(), pte.size());
+  ASSERT_EQ(register_all_kernels_and_backends(), Error::Ok);
+  Result<std::unique_ptr<Module>> module = Module::load_from_buffer(aligned.data(), aligned.size());
+  ASSERT_TRUE(module.ok()) << error_message();
+  std::vector<int32_t> ones{1, 1};
+  HostTensor t = HostTensor::from<int32_t>({2}, ones);
+  EXPECT_EQ((*module)->run("forward", {HostValue::from_tensor(t)}).error(), Error::InvalidState);
+  EXPECT_NE(std::string(error_message()).find("tensor without memory"), std::string::npos) << error_message();
+  EXPECT_NE(std::string(error_message()).find("aten::add.out"), std::string::npos) << error_message();
 }
 
 // The bodies accept the empty input and a few bytes of junk.
