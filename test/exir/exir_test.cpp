@@ -16,6 +16,7 @@
 #include "exir/cli/convert.h"
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
+#include "test/exir/model_generator.h"
 
 namespace {
 
@@ -26,25 +27,9 @@ bool exists(const std::string& path) {
   return stat(path.c_str(), &st) == 0;
 }
 
-// Runs the generator once per process into a temp folder; "" when python3's
-// onnx/numpy are missing.
-const std::string& generated_dir() {
-  static const std::string dir = [] {
-    if (!exists("/usr/bin/python3")) return std::string();
-    char tmpl[] = "/tmp/exir_test_XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (!d) return std::string();
-    const std::string cmd = std::string("/usr/bin/python3 ") + EXIR_GEN_MODELS + " " + d + " 2>/dev/null";
-    return std::system(cmd.c_str()) == 0 ? std::string(d) : std::string();
-  }();
-  return dir;
-}
+const std::string& generated_dir() { return ember::test::generated_models(EXIR_GEN_MODELS); }
 
-#define REQUIRE_GENERATOR()                                                         \
-  if (generated_dir().empty()) {                                                    \
-    std::printf("SKIP: /usr/bin/python3 with onnx and numpy is not available\n"); \
-    GTEST_SKIP();                                                                   \
-  }
+#define REQUIRE_GENERATOR() EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_MODELS)
 
 ember::HostTensor host_tensor(const exir::Value& v) {
   ember::HostTensor t;

@@ -18,31 +18,13 @@
 #include "exir/cli/convert.h"
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
+#include "test/exir/model_generator.h"
 
 namespace {
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
+const std::string& generated_dir() { return ember::test::generated_models(EXIR_GEN_QDQ_MODELS); }
 
-const std::string& generated_dir() {
-  static const std::string dir = [] {
-    if (!exists("/usr/bin/python3")) return std::string();
-    char tmpl[] = "/tmp/exir_xnn_test_XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (!d) return std::string();
-    const std::string cmd = std::string("/usr/bin/python3 ") + EXIR_GEN_QDQ_MODELS + " " + d + " 2>/dev/null";
-    return std::system(cmd.c_str()) == 0 ? std::string(d) : std::string();
-  }();
-  return dir;
-}
-
-#define REQUIRE_GENERATOR()                                                         \
-  if (generated_dir().empty()) {                                                    \
-    std::printf("SKIP: /usr/bin/python3 with onnx and numpy is not available\n"); \
-    GTEST_SKIP();                                                                   \
-  }
+#define REQUIRE_GENERATOR() EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_QDQ_MODELS)
 
 struct Outcome {
   exir::ConvertResult convert;

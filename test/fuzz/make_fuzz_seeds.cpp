@@ -13,6 +13,7 @@
 #include "schema/bundled_program_generated.h"
 #include "test/fuzz/fuzz_bodies.h"
 #include "test/support/program_exercise.h"
+#include "test/support/xnnpack_program.h"
 
 namespace {
 
@@ -44,32 +45,6 @@ std::vector<uint8_t> portable_program() {
   m.set_inputs({x});
   m.set_outputs({y});
   return builder.build();
-}
-
-XnnpackBlobBuilder add_constant_graph() {
-  XnnpackBlobBuilder b;
-  uint32_t x = b.add_input(DataType::Fp32, {4}, 0);
-  uint32_t c = b.add_constant(DataType::Fp32, {4}, ConstantSource::of(std::vector<float>{1, 2, 3, 4}));
-  uint32_t y = b.add_output(DataType::Fp32, {4}, 1);
-  b.add_binary(NodeKind::Add, x, c, y);
-  return b;
-}
-
-XnnpackBlobBuilder quantized_linear_graph() {
-  XnnpackBlobBuilder b;
-  uint32_t x = b.add_input(DataType::Fp32, {2, 8}, 0);
-  uint32_t qx = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.05f, 3));
-  std::vector<int8_t> w(64);
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(static_cast<int>(i * 7 % 31) - 15);
-  std::vector<int32_t> bias{10, -20, 30, -40, 50, -60, 70, -80};
-  uint32_t wv = b.add_constant(DataType::QInt8, {8, 8}, ConstantSource::of(w), Quantization::per_tensor(0.01f, 0));
-  uint32_t bv = b.add_constant(DataType::QInt32, {8}, ConstantSource::of(bias), Quantization::per_tensor(0.0005f, 0));
-  uint32_t qy = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.02f, -4));
-  uint32_t y = b.add_output(DataType::Fp32, {2, 8}, 1);
-  b.add_unary(NodeKind::Convert, x, qx);
-  b.add_fully_connected(qx, wv, bv, qy);
-  b.add_unary(NodeKind::Convert, qy, y);
-  return b;
 }
 
 // NHWC conv 3x3 (padding 1), then 2x2 max pooling, then sigmoid.
@@ -162,8 +137,8 @@ int main(int argc, char** argv) {
     const char* name;
     XnnpackBlobBuilder builder;
   };
-  Graph graphs[] = {{"add_constant", add_constant_graph()},
-                    {"quantized_linear", quantized_linear_graph()},
+  Graph graphs[] = {{"add_constant", ember::test::sample_add_constant_graph()},
+                    {"quantized_linear", ember::test::sample_quantized_linear_graph()},
                     {"conv_pool_sigmoid", conv_pool_graph()},
                     {"transpose_concat_reshape", shape_graph()}};
   for (Graph& g : graphs) {

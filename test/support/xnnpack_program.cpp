@@ -73,4 +73,34 @@ std::vector<uint8_t> make_xnnpack_program(const xnnpack::XnnpackBlobBuilder& bui
   return make_delegate_program(builder.build(), delegate_args(builder, options), options);
 }
 
+namespace {
+using namespace ember::xnnpack;
+}  // namespace
+
+xnnpack::XnnpackBlobBuilder sample_add_constant_graph() {
+  XnnpackBlobBuilder b;
+  uint32_t x = b.add_input(DataType::Fp32, {4}, 0);
+  uint32_t c = b.add_constant(DataType::Fp32, {4}, ConstantSource::of(std::vector<float>{1, 2, 3, 4}));
+  uint32_t y = b.add_output(DataType::Fp32, {4}, 1);
+  b.add_binary(NodeKind::Add, x, c, y);
+  return b;
+}
+
+xnnpack::XnnpackBlobBuilder sample_quantized_linear_graph() {
+  XnnpackBlobBuilder b;
+  uint32_t x = b.add_input(DataType::Fp32, {2, 8}, 0);
+  uint32_t qx = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.05f, 3));
+  std::vector<int8_t> w(64);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(static_cast<int>(i * 7 % 31) - 15);
+  std::vector<int32_t> bias{10, -20, 30, -40, 50, -60, 70, -80};
+  uint32_t wv = b.add_constant(DataType::QInt8, {8, 8}, ConstantSource::of(w), Quantization::per_tensor(0.01f, 0));
+  uint32_t bv = b.add_constant(DataType::QInt32, {8}, ConstantSource::of(bias), Quantization::per_tensor(0.0005f, 0));
+  uint32_t qy = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.02f, -4));
+  uint32_t y = b.add_output(DataType::Fp32, {2, 8}, 1);
+  b.add_unary(NodeKind::Convert, x, qx);
+  b.add_fully_connected(qx, wv, bv, qy);
+  b.add_unary(NodeKind::Convert, qy, y);
+  return b;
+}
+
 }  // namespace ember::test

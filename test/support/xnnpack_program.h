@@ -59,6 +59,13 @@ std::vector<uint8_t> make_delegate_program(const std::vector<uint8_t>& blob, con
 std::vector<uint8_t> make_xnnpack_program(const xnnpack::XnnpackBlobBuilder& builder,
                                           const XnnpackProgramOptions& options = {});
 
+// Sample graphs shared by tests and fuzz seeds.
+// y = x + c: fp32 [4], c = {1, 2, 3, 4} stored in the blob.
+xnnpack::XnnpackBlobBuilder sample_add_constant_graph();
+// A qint8 linear as ExecuTorch lowers it: Convert -> FullyConnected [8, 8]
+// with a qint32 bias -> Convert; fp32 [2, 8] in and out.
+xnnpack::XnnpackBlobBuilder sample_quantized_linear_graph();
+
 // A loaded program. Inline so that only tests using it link Module.
 class XnnpackProgram {
  public:

@@ -17,34 +17,6 @@ using namespace ember::xnnpack;
 
 bool contains(const char* text, const char* part) { return std::strstr(text, part) != nullptr; }
 
-// y = x + c, fp32 [4], c a constant in the blob.
-XnnpackBlobBuilder add_constant_graph() {
-  XnnpackBlobBuilder b;
-  uint32_t x = b.add_input(DataType::Fp32, {4}, 0);
-  uint32_t c = b.add_constant(DataType::Fp32, {4}, ConstantSource::of(std::vector<float>{1, 2, 3, 4}));
-  uint32_t y = b.add_output(DataType::Fp32, {4}, 1);
-  b.add_binary(NodeKind::Add, x, c, y);
-  return b;
-}
-
-// A qint8 linear: convert, fully connected, convert (like ExecuTorch's).
-XnnpackBlobBuilder quantized_linear_graph() {
-  XnnpackBlobBuilder b;
-  uint32_t x = b.add_input(DataType::Fp32, {2, 8}, 0);
-  uint32_t qx = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.05f, 3));
-  std::vector<int8_t> w(64);
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(static_cast<int>(i * 7 % 31) - 15);
-  std::vector<int32_t> bias{10, -20, 30, -40, 50, -60, 70, -80};
-  uint32_t wv = b.add_constant(DataType::QInt8, {8, 8}, ConstantSource::of(w), Quantization::per_tensor(0.01f, 0));
-  uint32_t bv = b.add_constant(DataType::QInt32, {8}, ConstantSource::of(bias), Quantization::per_tensor(0.0005f, 0));
-  uint32_t qy = b.add_internal(DataType::QInt8, {2, 8}, Quantization::per_tensor(0.02f, -4));
-  uint32_t y = b.add_output(DataType::Fp32, {2, 8}, 1);
-  b.add_unary(NodeKind::Convert, x, qx);
-  b.add_fully_connected(qx, wv, bv, qy);
-  b.add_unary(NodeKind::Convert, qy, y);
-  return b;
-}
-
 // Loads the program and initializes its method (and so the delegate).
 Result<std::unique_ptr<XnnpackProgram>> load_and_init(const std::vector<uint8_t>& pte) {
   auto program = XnnpackProgram::load(pte);
@@ -59,7 +31,7 @@ Error load_error(const std::vector<uint8_t>& blob, const XnnpackBlobBuilder& sha
 }
 
 TEST(XnnpackMalformedBlobTest, EveryTruncationFailsCleanly) {
-  XnnpackBlobBuilder b = add_constant_graph();
+  XnnpackBlobBuilder b = sample_add_constant_graph();
   std::vector<uint8_t> blob = b.build();
   ASSERT_EQ(load_error(blob, b), Error::Ok) << error_message();
   for (size_t len = 0; len < blob.size(); ++len) {
@@ -128,7 +100,7 @@ TEST(XnnpackMalformedBlobTest, ExternalIdsOutOfRangeOrRepeatedAreRefused) {
 }
 
 TEST(XnnpackMalformedBlobTest, AcceptsHeaderlessAndXn00Graphs) {
-  XnnpackBlobBuilder b = add_constant_graph();
+  XnnpackBlobBuilder b = sample_add_constant_graph();
   // A header-less blob has no constant region: use a named constant instead.
   XnnpackBlobBuilder named;
   uint32_t x = named.add_input(DataType::Fp32, {4}, 0);
@@ -158,7 +130,7 @@ TEST(XnnpackMalformedBlobTest, AcceptsHeaderlessAndXn00Graphs) {
 // with an error (or succeeds once k is past the last allocation), and every
 // byte XNNPACK allocated is returned when the program goes away.
 TEST(XnnpackMalformedBlobTest, EveryXnnpackAllocationFailureIsAnError) {
-  XnnpackBlobBuilder b = quantized_linear_graph();
+  XnnpackBlobBuilder b = sample_quantized_linear_graph();
   std::vector<uint8_t> pte = make_xnnpack_program(b);
   {
     auto warm = load_and_init(pte);  // xnn_initialize's own allocations happen once
