@@ -406,9 +406,11 @@ class Lowerer {
 
   void qdq(const Node& n) {
     const bool quantize = n.op == "QuantizeLinear";
+    // Copies: adding the per-channel constants below may move the graph's values.
     const Value& q_side = quantize ? val(out()) : val(in(0));
     if (!q_side.quant) fail("%s: missing quantization parameters", source_.c_str());
-    const QuantParams& q = *q_side.quant;
+    const QuantParams q = *q_side.quant;
+    const std::string q_name = q_side.name;
     const int64_t dtype = static_cast<int64_t>(q.storage);
     const std::string name = std::string("quantized_decomposed::") + (quantize ? "quantize" : "dequantize");
     std::vector<Arg> args = {T(in(0))};
@@ -424,8 +426,8 @@ class Lowerer {
       std::memcpy(sb.data() + i * 8, &s, 8);
       std::memcpy(zb.data() + i * 8, &q.zero_points[static_cast<size_t>(i)], 8);
     }
-    const ValueId scales = g_.add_constant(g_.unique_name(q_side.name + "_scales"), ScalarType::Double, {c}, sb);
-    const ValueId zps = g_.add_constant(g_.unique_name(q_side.name + "_zero_points"), ScalarType::Long, {c}, zb);
+    const ValueId scales = g_.add_constant(g_.unique_name(q_name + "_scales"), ScalarType::Double, {c}, sb);
+    const ValueId zps = g_.add_constant(g_.unique_name(q_name + "_zero_points"), ScalarType::Long, {c}, zb);
     args.insert(args.end(), {T(scales), T(zps), I(q.axis), I(q.qmin), I(q.qmax), I(dtype)});
     if (!quantize) args.push_back(None());
     call(name + "_per_channel", "out", args, {out()});
