@@ -167,8 +167,103 @@ def diamond(out):
     b.write(out, "qdq_diamond", x, d, [x], dv)
 
 
+def qoperator_cnn(out):
+    """QOperator format as ONNX Runtime's quantizer writes it (uint8
+    activations, int8 symmetric per-channel conv weights, int32 biases, a
+    per-tensor int8 MatMul weight): Q -> QLinearConv (relu range) ->
+    QLinearConv -> com.microsoft QLinearAdd -> QLinearGlobalAveragePool ->
+    Reshape -> QLinearMatMul -> DQ. Outputs: the logits and the dequantized
+    QLinearAdd result. The reference computes ONNX Runtime's integer
+    semantics in numpy: int32 accumulation requantized by the float
+    multiplier s_in * s_w / s_out (round half to even), QLinearAdd on the
+    dequantized values, the pool's int sum times s_in / (HW * s_out).
+    output_scale.txt holds each output's step, one per line."""
+    rng = np.random.default_rng(41)
+    x = rng.standard_normal((1, 3, 24, 24)).astype(np.float32)
+    nodes, inits = [], []
+
+    def const(name, a):
+        inits.append(numpy_helper.from_array(a, name))
+        return name
+
+    def calibrate(v):
+        lo, hi = min(float(v.min()), 0.0), max(float(v.max()), 0.0)
+        s = np.float32(max(hi - lo, 1e-6) / 255.0)
+        return s, int(np.rint(-lo / np.float64(s)))
+
+    def requantize(real_over_s, zp):
+        return np.clip(np.rint(real_over_s) + zp, 0, 255).astype(np.int64)
+
+    def qparams(name, s, zp):
+        return [const(name + "_scale", np.array(s, np.float32)), const(name + "_zp", np.array(zp, np.uint8))]
+
+    sx, zx = calibrate(x)
+    xq = requantize(x / sx, zx)
+    nodes.append(helper.make_node("QuantizeLinear", ["x"] + qparams("x", sx, zx), ["xq"]))
+
+    def qlinear_conv(name, src, q, s, zp, cout, relu):
+        cin = q.shape[1]
+        w = rng.standard_normal((cout, cin, 3, 3)) * np.sqrt(2.0 / (cin * 9))
+        sw = (np.abs(w).max(axis=(1, 2, 3)) / 127.0).astype(np.float32)
+        wq = np.clip(np.rint(w / sw.reshape(-1, 1, 1, 1).astype(np.float64)), -127, 127).astype(np.int8)
+        sb = np.float32(s) * sw
+        bq = np.rint(rng.standard_normal(cout) * 0.1 / sb.astype(np.float64)).astype(np.int32)
+        acc = conv2d((q - zp).astype(np.float64), wq.astype(np.float64), bq.astype(np.float64), 1, 1, 1)
+        real = acc * sb.astype(np.float64).reshape(1, -1, 1, 1)
+        so, zo = calibrate(np.maximum(real, 0) if relu else real)
+        mult = (np.float64(s) * sw.astype(np.float64) / np.float64(so)).reshape(1, -1, 1, 1)
+        yq = requantize(acc * mult, zo)
+        ins = [src] + qparams(name + "_x", s, zp)
+        ins += [const(name + "_w", wq), const(name + "_w_scale", sw), const(name + "_w_zp", np.zeros(cout, np.int8))]
+        ins += qparams(name + "_y", so, zo) + [const(name + "_b", bq)]
+        nodes.append(helper.make_node("QLinearConv", ins, [name], kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
+        return yq, so, zo
+
+    c1, s1, z1 = qlinear_conv("conv1", "xq", xq, sx, zx, 16, True)
+    c2, s2, z2 = qlinear_conv("conv2", "conv1", c1, s1, z1, 16, False)
+    add_real = (c1 - z1) * np.float64(s1) + (c2 - z2) * np.float64(s2)
+    s3, z3 = calibrate(add_real)
+    aq = requantize(add_real / np.float64(s3), z3)
+    nodes.append(helper.make_node("QLinearAdd", ["conv1"] + qparams("add_a", s1, z1) + ["conv2"] +
+                                  qparams("add_b", s2, z2) + qparams("add_y", s3, z3), ["add"], domain="com.microsoft"))
+    hw = aq.shape[2] * aq.shape[3]
+    total = (aq - z3).sum(axis=(2, 3), keepdims=True)
+    s4, z4 = calibrate(total * np.float64(s3) / hw)
+    gq = requantize(total * (np.float64(s3) / (hw * np.float64(s4))), z4)
+    nodes.append(helper.make_node("QLinearGlobalAveragePool", ["add"] + qparams("gap_x", s3, z3) +
+                                  qparams("gap_y", s4, z4), ["gap"], domain="com.microsoft", channels_last=0))
+    nodes.append(helper.make_node("Reshape", ["gap", const("flat_shape", np.array([1, 16], np.int64))], ["flat"]))
+    w = rng.standard_normal((16, 10)) * 0.25
+    sw = np.float32(np.abs(w).max() / 127.0)
+    wq = np.clip(np.rint(w / np.float64(sw)), -127, 127).astype(np.int8)
+    acc = (gq.reshape(1, 16) - z4) @ wq.astype(np.int64)
+    s5, z5 = calibrate(acc * np.float64(s4) * np.float64(sw))
+    yq = requantize(acc * (np.float64(s4) * np.float64(sw) / np.float64(s5)), z5)
+    nodes.append(helper.make_node("QLinearMatMul", ["flat"] + qparams("mm_a", s4, z4) +
+                                  [const("mm_w", wq), const("mm_w_scale", np.array(sw, np.float32)),
+                                   const("mm_w_zp", np.array(0, np.int8))] + qparams("mm_y", s5, z5), ["logits_q"]))
+    nodes.append(helper.make_node("DequantizeLinear", ["logits_q"] + qparams("y", s5, z5), ["y"]))
+    nodes.append(helper.make_node("DequantizeLinear", ["add"] + qparams("feat", s3, z3), ["feat"]))
+    y = ((yq - z5) * np.float64(s5)).astype(np.float32)
+    feat = ((aq - z3) * np.float64(s3)).astype(np.float32)
+    g = helper.make_graph(nodes, "qop_cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(y.shape)),
+                           helper.make_tensor_value_info("feat", TensorProto.FLOAT, list(feat.shape))], inits)
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1)])
+    d = os.path.join(out, "qop_cnn", "test_data_set_0")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(out, "qop_cnn", "model.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    for file, a in (("input_0.pb", x), ("output_0.pb", y), ("output_1.pb", feat)):
+        with open(os.path.join(d, file), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+    with open(os.path.join(out, "qop_cnn", "output_scale.txt"), "w") as f:
+        f.write(f"{float(s5)!r}\n{float(s3)!r}\n")
+
+
 if __name__ == "__main__":
     mlp(sys.argv[1], "qdq_mlp", np.int8)
     mlp(sys.argv[1], "qdq_mlp_u8", np.uint8)
     cnn(sys.argv[1])
     diamond(sys.argv[1])
+    qoperator_cnn(sys.argv[1])

@@ -7,6 +7,7 @@
 #include "exir/lower/lower_portable.h"
 #include "exir/partition/xnnpack_partitioner.h"
 #include "exir/passes/fold_constants.h"
+#include "exir/passes/qoperator_rewrite.h"
 #include "exir/passes/quant_units.h"
 #include "exir/plan/memory_plan.h"
 
@@ -19,6 +20,10 @@ ConvertResult convert_onnx(const std::string& path, const ConvertOptions& option
   Graph graph = import_onnx(path, options.import);
   verify_graph(graph);
   if (options.dump) options.dump("import", print_graph(graph));
+  if (rewrite_qoperators(graph) > 0) {
+    verify_graph(graph);
+    if (options.dump) options.dump("rewrite_qoperators", print_graph(graph));
+  }
   fold_constants(graph);
   verify_graph(graph);
   if (options.dump) options.dump("fold_constants", print_graph(graph));

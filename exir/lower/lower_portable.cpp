@@ -31,6 +31,8 @@ void PortableLowerer::lower(const Node& n) {
   if (n.op == "Gemm") return gemm(n);
   if (n.op == "MatMul") return matmul(n);
   if (n.op == "Conv") return conv(n);
+  if (n.op == "MatMulInteger") return matmul_integer(n);
+  if (n.op == "ConvInteger") return conv_integer(n);
   if (n.op == "MaxPool" || n.op == "AveragePool") return pool(n);
   if (n.op == "GlobalAveragePool") {
     Sizes dims;

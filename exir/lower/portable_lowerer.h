@@ -158,6 +158,10 @@ class PortableLowerer {
   void slice(const Node& n);
   void qdq(const Node& n);
   void pool(const Node& n);  // lower_pool.cpp
+  // lower_integer.cpp: MatMulInteger / ConvInteger in int32.
+  void matmul_integer(const Node& n);
+  void conv_integer(const Node& n);
+  ValueId widen_minus_zero_point(ValueId x, const std::vector<int64_t>& zps, const Sizes& zp_shape);
 };
 
 }  // namespace lowering

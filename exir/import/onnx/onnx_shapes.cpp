@@ -600,6 +600,7 @@ const ShapeRules& rules() {
       {"Constant", constant}, {"Shape", shape_op}, {"ConstantOfShape", constant_of_shape},
       {"com.microsoft:QuantizeLinear", quantize}, {"com.microsoft:DequantizeLinear", dequantize},
     };
+    add_qoperator_rules(r);
     return r;
   }();
   return kRules;

@@ -134,5 +134,9 @@ QuantParams qdq_params(Ctx& c, const Sizes& x, ScalarType storage);
 using ShapeRule = std::function<void(Ctx&)>;
 using ShapeRules = std::unordered_map<std::string, ShapeRule>;
 
+// QLinearConv, QLinearMatMul, MatMulInteger, ConvInteger and the com.microsoft
+// QLinear* ops (onnx_shapes_qoperator.cpp).
+void add_qoperator_rules(ShapeRules& r);
+
 }  // namespace onnx_shapes
 }  // namespace exir

@@ -1,6 +1,7 @@
 // Boxed entry points of the GEMM-based portable kernels (mm, bmm, addmm,
 // convolution), internal to the library, and the table that registers them
-// (called from register_portable_kernels). Float32, contiguous dim order only.
+// (called from register_portable_kernels). Float32 (mm, bmm, convolution also
+// Int), contiguous dim order only.
 #pragma once
 
 #include <cstddef>
@@ -38,6 +39,23 @@ inline bool check_float32(KernelRuntimeContext& ctx, const char* op, const char*
   if (t.scalar_type() != ScalarType::Float) {
     ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (Float only)", op, name,
              scalar_type_name(t.scalar_type()));
+    return false;
+  }
+  return true;
+}
+
+// mm, bmm and convolution also compute in int32 (exact, wrapping
+// accumulation, as ONNX's MatMulInteger / ConvInteger): `t` must have the
+// dtype of `out`, which is Float, or Int when `allow_int`.
+inline bool check_gemm_dtype(KernelRuntimeContext& ctx, const char* op, const char* name, const Tensor& t,
+                             const Tensor& out, bool allow_int) {
+  const ScalarType want = out.scalar_type();
+  if (want != ScalarType::Float && !(allow_int && want == ScalarType::Int)) {
+    return check_float32(ctx, op, "out", out);
+  }
+  if (t.scalar_type() != want) {
+    ctx.fail(Error::InvalidArgument, "%s: %s: dtype %s is not supported (expected %s, like out)", op, name,
+             scalar_type_name(t.scalar_type()), scalar_type_name(want));
     return false;
   }
   return true;

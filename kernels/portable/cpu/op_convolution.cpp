@@ -1,5 +1,6 @@
 // aten::convolution.out: 1-D and 2-D, stride, padding, dilation, groups,
-// transposed. NCHW (contiguous) float32.
+// transposed. NCHW (contiguous) float32, or int32 (not transposed; a direct
+// loop with exact int32 sums, for ONNX's ConvInteger).
 //
 // Regular convolution is an implicit-im2col GEMM per (batch, group): the
 // weights are A (Cout/g x Cin/g·KH·KW), the image columns are packed straight
@@ -301,6 +302,42 @@ void conv_transposed(KernelRuntimeContext& ctx, const ConvShape& s, const float*
   }
 }
 
+// Int32 convolution (not transposed), a direct loop with exact int32
+// accumulation (ONNX's ConvInteger); unsigned arithmetic makes the wrap on
+// overflow defined.
+void conv_int32(const ConvShape& s, const int32_t* input, const int32_t* weight, const int32_t* bias, int32_t* out) {
+  const int64_t cin_g = s.cin / s.groups, cout_g = s.cout / s.groups;
+  for (int64_t b = 0; b < s.n; ++b) {
+    for (int64_t co = 0; co < s.cout; ++co) {
+      const int64_t g = co / cout_g;
+      int32_t* o = out + (b * s.cout + co) * s.oh * s.ow;
+      std::fill_n(o, s.oh * s.ow, bias == nullptr ? 0 : bias[co]);
+      for (int64_t ci = 0; ci < cin_g; ++ci) {
+        const int32_t* in = input + (b * s.cin + g * cin_g + ci) * s.h * s.w;
+        const int32_t* w = weight + (co * cin_g + ci) * s.kh * s.kw;
+        for (int64_t kh = 0; kh < s.kh; ++kh) {
+          int64_t oh_lo, oh_hi;
+          valid_range(s.oh, kh * s.dh - s.ph, s.sh, s.h, &oh_lo, &oh_hi);
+          for (int64_t kw = 0; kw < s.kw; ++kw) {
+            const uint32_t wv = static_cast<uint32_t>(w[kh * s.kw + kw]);
+            const int64_t off = kw * s.dw - s.pw;
+            int64_t ow_lo, ow_hi;
+            valid_range(s.ow, off, s.sw, s.w, &ow_lo, &ow_hi);
+            for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+              const int32_t* in_row = in + (oh * s.sh - s.ph + kh * s.dh) * s.w + off;
+              int32_t* out_row = o + oh * s.ow;
+              for (int64_t ow = ow_lo; ow < ow_hi; ++ow) {
+                out_row[ow] = static_cast<int32_t>(static_cast<uint32_t>(out_row[ow]) +
+                                                   wv * static_cast<uint32_t>(in_row[ow * s.sw]));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // Reads an int list of 1 or `dims` values (ATen expands a single value) into
 // out[0..dims), each at least `min_value`.
 bool conv_param(KernelRuntimeContext& ctx, Span<EValue*> args, size_t i, const char* name, size_t dims,
@@ -328,12 +365,14 @@ bool parse_conv(KernelRuntimeContext& ctx, Span<EValue*> args, Tensor* input, Te
                 bool* has_bias, Tensor* out, ConvShape* s) {
   if (!kernels::check_arg_count(ctx, args, 11, kOp) || !kernels::tensor_arg(ctx, args, 0, kOp, "input", input) ||
       !kernels::tensor_arg(ctx, args, 1, kOp, "weight", weight) ||
-      !kernels::tensor_arg(ctx, args, 9, kOp, "out", out) || !check_float32(ctx, kOp, "input", *input) ||
-      !check_float32(ctx, kOp, "weight", *weight) || !check_float32(ctx, kOp, "out", *out)) {
+      !kernels::tensor_arg(ctx, args, 9, kOp, "out", out) ||
+      !check_gemm_dtype(ctx, kOp, "input", *input, *out, true) ||
+      !check_gemm_dtype(ctx, kOp, "weight", *weight, *out, true)) {
     return false;
   }
   *has_bias = !args[2]->is_none();
-  if (*has_bias && (!kernels::tensor_arg(ctx, args, 2, kOp, "bias", bias) || !check_float32(ctx, kOp, "bias", *bias))) {
+  if (*has_bias && (!kernels::tensor_arg(ctx, args, 2, kOp, "bias", bias) ||
+                    !check_gemm_dtype(ctx, kOp, "bias", *bias, *out, true))) {
     return false;
   }
   const size_t rank = input->dim();
@@ -436,6 +475,15 @@ void convolution_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
   ConvShape s{};
   if (!parse_conv(ctx, args, &input, &weight, &bias, &has_bias, &out, &s)) return;
   if (out.numel() == 0) return;
+  if (out.scalar_type() == ScalarType::Int) {
+    if (s.transposed) {
+      ctx.fail(Error::NotSupported, "%s: transposed: transposed Int convolution is not supported", kOp);
+      return;
+    }
+    conv_int32(s, input.const_data_ptr<int32_t>(), weight.const_data_ptr<int32_t>(),
+               has_bias ? bias.const_data_ptr<int32_t>() : nullptr, out.mutable_data_ptr<int32_t>());
+    return;
+  }
   const float* x = input.const_data_ptr<float>();
   const float* w = weight.const_data_ptr<float>();
   const float* b = has_bias ? bias.const_data_ptr<float>() : nullptr;

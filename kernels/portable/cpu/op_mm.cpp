@@ -1,5 +1,7 @@
-// aten::mm.out, aten::bmm.out, aten::addmm.out on the shared SGEMM.
+// aten::mm.out, aten::bmm.out, aten::addmm.out on the shared SGEMM; mm and
+// bmm also in int32 (a plain loop: ONNX's MatMulInteger needs exact sums).
 #include <algorithm>
+#include <cstdint>
 
 #include "kernels/portable/cpu/gemm_ops.h"
 #include "kernels/portable/util/broadcast_util.h"
@@ -19,10 +21,10 @@ bool check_rank(KernelRuntimeContext& ctx, const char* op, const char* name, con
 
 // Checks self (… x m x k), mat2 (… x k x n) and out, and resizes out.
 bool prepare_matmul(KernelRuntimeContext& ctx, const char* op, const char* self_name, const Tensor& self,
-                    const Tensor& mat2, const Tensor& out, size_t rank) {
+                    const Tensor& mat2, const Tensor& out, size_t rank, bool allow_int) {
   if (!check_rank(ctx, op, self_name, self, rank) || !check_rank(ctx, op, "mat2", mat2, rank) ||
-      !check_float32(ctx, op, self_name, self) || !check_float32(ctx, op, "mat2", mat2) ||
-      !check_float32(ctx, op, "out", out)) {
+      !check_gemm_dtype(ctx, op, self_name, self, out, allow_int) ||
+      !check_gemm_dtype(ctx, op, "mat2", mat2, out, allow_int)) {
     return false;
   }
   char a[64], b[64];
@@ -50,11 +52,38 @@ kernels::GemmProblem matmul_problem(const float* a, const float* b, float* c, si
   return p;
 }
 
+// Int32 products with exact int32 accumulation; unsigned arithmetic makes
+// the wrap on overflow defined (the two's-complement result ONNX specifies).
+void run_batched_int32(const Tensor& self, const Tensor& mat2, const Tensor& out, size_t batches, size_t m, size_t n,
+                       size_t k) {
+  const int32_t* a = self.const_data_ptr<int32_t>();
+  const int32_t* b = mat2.const_data_ptr<int32_t>();
+  int32_t* c = out.mutable_data_ptr<int32_t>();
+  for (size_t bi = 0; bi < batches; ++bi) {
+    for (size_t i = 0; i < m; ++i) {
+      int32_t* c_row = c + (bi * m + i) * n;
+      std::fill_n(c_row, n, 0);
+      const int32_t* a_row = a + (bi * m + i) * k;
+      for (size_t p = 0; p < k; ++p) {
+        const uint32_t av = static_cast<uint32_t>(a_row[p]);
+        const int32_t* b_row = b + (bi * k + p) * n;
+        for (size_t j = 0; j < n; ++j) {
+          c_row[j] = static_cast<int32_t>(static_cast<uint32_t>(c_row[j]) + av * static_cast<uint32_t>(b_row[j]));
+        }
+      }
+    }
+  }
+}
+
 void run_batched(KernelRuntimeContext& ctx, const Tensor& self, const Tensor& mat2, const Tensor& out, size_t batches) {
   const size_t rank = self.dim();
   const size_t m = static_cast<size_t>(self.size(rank - 2));
   const size_t k = static_cast<size_t>(self.size(rank - 1));
   const size_t n = static_cast<size_t>(mat2.size(rank - 1));
+  if (out.scalar_type() == ScalarType::Int) {
+    run_batched_int32(self, mat2, out, batches, m, n, k);
+    return;
+  }
   const size_t threads = kernels::gemm_num_threads(m, n, k, ctx.thread_pool());
   void* ws = gemm_scratch(ctx, kernels::gemm_workspace_bytes(m, n, k, threads));
   for (size_t b = 0; b < batches; ++b) {
@@ -72,7 +101,7 @@ void mm_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
   Tensor self, mat2, out;
   if (!kernels::check_arg_count(ctx, args, 4, op) || !kernels::tensor_arg(ctx, args, 0, op, "self", &self) ||
       !kernels::tensor_arg(ctx, args, 1, op, "mat2", &mat2) || !kernels::tensor_arg(ctx, args, 2, op, "out", &out) ||
-      !prepare_matmul(ctx, op, "self", self, mat2, out, 2)) {
+      !prepare_matmul(ctx, op, "self", self, mat2, out, 2, true)) {
     return;
   }
   run_batched(ctx, self, mat2, out, 1);
@@ -83,7 +112,7 @@ void bmm_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
   Tensor self, mat2, out;
   if (!kernels::check_arg_count(ctx, args, 4, op) || !kernels::tensor_arg(ctx, args, 0, op, "self", &self) ||
       !kernels::tensor_arg(ctx, args, 1, op, "mat2", &mat2) || !kernels::tensor_arg(ctx, args, 2, op, "out", &out) ||
-      !prepare_matmul(ctx, op, "self", self, mat2, out, 3)) {
+      !prepare_matmul(ctx, op, "self", self, mat2, out, 3, true)) {
     return;
   }
   run_batched(ctx, self, mat2, out, static_cast<size_t>(self.size(0)));
@@ -105,7 +134,7 @@ void addmm_out(KernelRuntimeContext& ctx, Span<EValue*> args) {
     ctx.fail(Error::InvalidArgument, "%s: self: expected at most 2 dims, got %zu", op, bias.dim());
     return;
   }
-  if (!prepare_matmul(ctx, op, "mat1", mat1, mat2, out, 2)) return;
+  if (!check_float32(ctx, op, "out", out) || !prepare_matmul(ctx, op, "mat1", mat1, mat2, out, 2, false)) return;
   const size_t m = static_cast<size_t>(out.size(0));
   const size_t n = static_cast<size_t>(out.size(1));
   // self broadcasts to [m, n] (right-aligned, each size equal or 1).
