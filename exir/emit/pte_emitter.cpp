@@ -71,6 +71,7 @@ class Emitter {
       case Arg::Kind::Double: return method_.add_double(a.d);
       case Arg::Kind::Bool: return method_.add_bool(a.b);
       case Arg::Kind::None: return method_.add_none();
+      case Arg::Kind::String: return method_.add_string(a.s);
       case Arg::Kind::DoubleList: return method_.add_double_list(a.doubles);
       case Arg::Kind::IntList: {
         std::vector<int64_t> items;

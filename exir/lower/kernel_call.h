@@ -13,7 +13,7 @@
 namespace exir {
 
 struct Arg {
-  enum class Kind : uint8_t { Tensor, Int, Double, Bool, IntList, DoubleList, TensorList, None };
+  enum class Kind : uint8_t { Tensor, Int, Double, Bool, IntList, DoubleList, TensorList, String, None };
   Kind kind = Kind::None;
   ValueId tensor = kNoValue;
   int64_t i = 0;
@@ -22,6 +22,7 @@ struct Arg {
   std::vector<int64_t> ints;
   std::vector<double> doubles;
   std::vector<ValueId> tensors;
+  std::string s;  // String: e.g. div's rounding_mode
 };
 
 struct KernelCall {

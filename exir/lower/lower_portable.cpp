@@ -19,14 +19,10 @@ void PortableLowerer::lower(const Node& n) {
   if (n.op == "Add" || n.op == "Sub") {
     return call(n.op == "Add" ? "aten::add" : "aten::sub", "out", {T(in(0)), T(in(1)), I(1)}, {out()});
   }
+  const bool integer_div = n.op == "Div" && val(out()).dtype != ScalarType::Float && val(out()).dtype != ScalarType::Double;
+  if (n.op == "Clip" || n.op == "LeakyRelu" || n.op == "HardSwish" || integer_div) return activation(n);
   if (n.op == "Mul" || n.op == "Div") {
     return call(n.op == "Mul" ? "aten::mul" : "aten::div", "out", {T(in(0)), T(in(1))}, {out()});
-  }
-  if (n.op == "Clip") {
-    return call("aten::clamp", "out",
-                {T(in(0)), n.has("min") ? D(n.attr_float("min", 0)) : None(),
-                 n.has("max") ? D(n.attr_float("max", 0)) : None()},
-                {out()});
   }
   if (n.op == "Gemm") return gemm(n);
   if (n.op == "MatMul") return matmul(n);
@@ -51,6 +47,7 @@ void PortableLowerer::lower(const Node& n) {
   if (n.op == "Transpose") return call("aten::permute_copy", "out", {T(in(0)), IL(n.attr_ints("perm"))}, {out()});
   if (n.op == "Gather") return gather(n);
   if (n.op == "LayerNormalization") return layer_norm(n);
+  if (n.op == "BatchNormalization" && n.attr_int("training_mode", 0) != 0) return batch_norm_training(n);
   if (n.op == "BatchNormalization") {
     const ValueId mean = temp(val(out()).name + "_mean", ScalarType::Float, {0});
     const ValueId invstd = temp(val(out()).name + "_invstd", ScalarType::Float, {0});
@@ -191,6 +188,14 @@ void PortableLowerer::gather(const Node& n) {
       index = cast;
     }
     index = view(index, {count});
+    // Runtime indices may count from the end: idx < 0 ? idx + dim : idx.
+    const ValueId negative = temp(idx.name + "_negative", ScalarType::Bool, {count});
+    call("aten::lt", "Scalar_out", {T(index), I(0)}, {negative});
+    const ValueId wrapped = temp(idx.name + "_wrapped", ScalarType::Long, {count});
+    call("aten::add", "Scalar_out", {T(index), I(dim), I(1)}, {wrapped});
+    const ValueId normalised = temp(idx.name + "_normalised", ScalarType::Long, {count});
+    call("aten::where", "self_out", {T(negative), T(wrapped), T(index)}, {normalised});
+    index = normalised;
   }
   Sizes sel = xs;
   sel[static_cast<size_t>(axis)] = count;
@@ -248,8 +253,20 @@ void PortableLowerer::slice(const Node& n) {
     const size_t i = effective[k];
     Sizes s = sizes(x);
     const size_t a = static_cast<size_t>(axes[i]);
-    s[a] = (ends[i] - starts[i] + steps[i] - 1) / steps[i];
+    s[a] = steps[i] > 0 ? (ends[i] - starts[i] + steps[i] - 1) / steps[i] : (starts[i] - ends[i] - steps[i] - 1) / -steps[i];
     const ValueId dst = k + 1 == effective.size() ? out() : temp(val(out()).name + "_slice", val(x).dtype, s);
+    if (steps[i] < 0) {
+      // slice_copy takes only positive steps: gather the reversed positions.
+      std::vector<int64_t> picks;
+      for (int64_t j = 0; j < s[a]; ++j) picks.push_back(starts[i] + j * steps[i]);
+      std::vector<uint8_t> bytes(picks.size() * sizeof(int64_t));
+      std::memcpy(bytes.data(), picks.data(), bytes.size());
+      const ValueId index = g_.add_constant(g_.unique_name(val(out()).name + "_picks"), ScalarType::Long,
+                                            {s[a]}, std::move(bytes));
+      call("aten::index_select", "out", {T(x), I(axes[i]), T(index)}, {dst});
+      x = dst;
+      continue;
+    }
     call("aten::slice_copy", "Tensor_out", {T(x), I(axes[i]), I(starts[i]), I(ends[i]), I(steps[i])}, {dst});
     x = dst;
   }

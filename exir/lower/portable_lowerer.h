@@ -29,6 +29,7 @@ inline Arg D(double v) { Arg a; a.kind = Arg::Kind::Double; a.d = v; return a; }
 inline Arg B(bool v) { Arg a; a.kind = Arg::Kind::Bool; a.b = v; return a; }
 inline Arg IL(Sizes v) { Arg a; a.kind = Arg::Kind::IntList; a.ints = std::move(v); return a; }
 inline Arg TL(std::vector<ValueId> v) { Arg a; a.kind = Arg::Kind::TensorList; a.tensors = std::move(v); return a; }
+inline Arg S(std::string v) { Arg a; a.kind = Arg::Kind::String; a.s = std::move(v); return a; }
 inline Arg None() { return Arg{}; }
 
 inline int64_t product(const Sizes& s) {
@@ -158,6 +159,16 @@ class PortableLowerer {
   void slice(const Node& n);
   void qdq(const Node& n);
   void pool(const Node& n);  // lower_pool.cpp
+  void max_pool2d(ValueId x, const Sizes& k, const Sizes& s, const Sizes& d, Sizes pads, bool ceil_mode, ValueId dst,
+                  ValueId indices);
+  void avg_pool2d(ValueId x, const Sizes& k, const Sizes& s, Sizes pads, bool ceil_mode, bool include_pad,
+                  ValueId dst);
+  void flat_indices(ValueId in_plane, const Sizes& xs, ValueId dst);
+  ValueId padded_for_floor(ValueId x, const Sizes& k, const Sizes& s, const Sizes& d, const Sizes& pads,
+                           bool ceil_mode, const Sizes& ys, double fill);
+  // lower_activation.cpp: LeakyRelu, HardSwish, Clip, integer Div.
+  void activation(const Node& n);
+  void batch_norm_training(const Node& n);  // lower_batch_norm.cpp
   // lower_integer.cpp: MatMulInteger / ConvInteger in int32.
   void matmul_integer(const Node& n);
   void conv_integer(const Node& n);

@@ -7,14 +7,16 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "exir/import/onnx/onnx_opsets.h"
 #include "exir/import/onnx/onnx_shapes.h"
 #include "exir/ir/error.h"
 
 namespace exir {
 namespace {
 
-// ONNX's minimum for per-op rules here; below it many ops had other signatures.
-constexpr int64_t kMinOpset = 10;
+// Below opset 10 many ops had other signatures: such models are checked
+// node by node (min_supported_opset).
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 21;
 
 ScalarType dtype_from_onnx(int32_t t, const std::string& what) {
@@ -265,6 +267,10 @@ class Importer {
     if (!n.domain.empty() && n.domain != "com.microsoft") {
       fail("node '%s': operator %s.%s is not supported (unknown domain)", n.name.c_str(), n.domain.c_str(),
            n.op.c_str());
+    }
+    if (n.domain.empty() && g_.opset < min_supported_opset(n.op)) {
+      fail("node '%s': operator %s at opset %lld is not supported (its definition before opset %lld differs)",
+           n.name.c_str(), n.op.c_str(), (long long)g_.opset, (long long)min_supported_opset(n.op));
     }
     for (const auto& a : np.attribute()) n.attrs[a.name()] = attribute(a, n.name);
     for (const std::string& in : np.input()) {

@@ -113,12 +113,14 @@ void conv(Ctx& c) {
 }
 
 void pool(Ctx& c, bool is_max) {
-  c.arity(1, 1, 2);
-  c.float_input(0);
+  c.arity(1, 1, 2, is_max);
+  const ScalarType t = c.in(0).dtype;
+  // MaxPool only compares: ONNX allows its 8-bit integer inputs too.
+  if (!(t == ScalarType::Float || (is_max && (t == ScalarType::Byte || t == ScalarType::Char)))) c.float_input(0);
   const Sizes x = c.shape(0);
-  if (x.size() != 4) fail("%s: only 2-D pooling (rank-4 input) is supported", c.what().c_str());
+  if (x.size() < 3 || x.size() > 5) fail("%s: only 1-D to 3-D pooling (rank 3 to 5 input) is supported", c.what().c_str());
   if (!c.n.has("kernel_shape")) fail("%s: kernel_shape is required", c.what().c_str());
-  if (c.n.attr_int("storage_order", 0) != 0) fail("%s: storage_order 1 is not supported", c.what().c_str());
+  if (c.n.attr_int("storage_order", 0) != 0 && c.n.attr_int("storage_order", 0) != 1) fail("%s: storage_order must be 0 or 1", c.what().c_str());
   if (!is_max && c.n.has("dilations")) {
     for (int64_t d : c.n.attr_ints("dilations")) {
       if (d != 1) fail("%s: dilated average pooling is not supported", c.what().c_str());
@@ -126,7 +128,8 @@ void pool(Ctx& c, bool is_max) {
   }
   Sizes out = {x[0], x[1]};
   for (int64_t s : window(c, x, c.n.attr_ints("kernel_shape"), c.n.attr_int("ceil_mode", 0) != 0)) out.push_back(s);
-  c.out(0, ScalarType::Float, out);
+  c.out(0, t, out);
+  c.out(1, ScalarType::Long, out);  // MaxPool's Indices, when asked for
 }
 
 void gemm(Ctx& c) {
@@ -303,10 +306,18 @@ void slice(Ctx& c) {
   for (size_t i = 0; i < starts.size(); ++i) {
     const int64_t a = c.axis(axes[i], rank, "axes entry");
     const int64_t dim = x[static_cast<size_t>(a)];
-    if (steps[i] <= 0) fail("%s: step %lld is not supported (only positive steps)", c.what().c_str(), (long long)steps[i]);
-    auto clampi = [&](int64_t v) { v = v < 0 ? v + dim : v; return std::clamp<int64_t>(v, 0, dim); };
-    const int64_t s = clampi(starts[i]), e = std::max(s, clampi(ends[i]));
-    out[static_cast<size_t>(a)] = (e - s + steps[i] - 1) / steps[i];
+    if (steps[i] == 0) fail("%s: step 0 is not allowed", c.what().c_str());
+    // ONNX clamps to [0, dim] going forwards and to [-1, dim - 1] going
+    // backwards (-1: through element 0).
+    const bool back = steps[i] < 0;
+    auto clampi = [&](int64_t v) {
+      v = v < 0 ? v + dim : v;
+      return back ? std::clamp<int64_t>(v, -1, dim - 1) : std::clamp<int64_t>(v, 0, dim);
+    };
+    const int64_t s = clampi(starts[i]);
+    const int64_t e = back ? std::min(s, clampi(ends[i])) : std::max(s, clampi(ends[i]));
+    const int64_t step = back ? -steps[i] : steps[i];
+    out[static_cast<size_t>(a)] = (std::abs(e - s) + step - 1) / step;
     rs.push_back(s); re.push_back(e); ra.push_back(a); rst.push_back(steps[i]);
   }
   c.keep_inputs(1);
@@ -394,11 +405,14 @@ void reduce_mean(Ctx& c) {
 
 void clip(Ctx& c) {
   c.arity(1, 3);
-  c.float_input(0);
+  const ScalarType t = c.in(0).dtype;
+  const bool integral = t == ScalarType::Byte || t == ScalarType::Char || t == ScalarType::Short ||
+                        t == ScalarType::Int || t == ScalarType::Long;
+  if (!integral) c.float_input(0);
   if (c.has_input(1)) c.set_float("min", static_cast<float>(c.const_scalar(1)));
   if (c.has_input(2)) c.set_float("max", static_cast<float>(c.const_scalar(2)));
   c.keep_inputs(1);
-  c.out(0, ScalarType::Float, c.shape(0));
+  c.out(0, t, c.shape(0));
 }
 
 void softmax(Ctx& c) {
@@ -430,7 +444,8 @@ void layer_norm(Ctx& c) {
 }
 
 void batch_norm(Ctx& c) {
-  c.arity(5, 5, 3);
+  const bool training = c.n.attr_int("training_mode", 0) != 0;
+  c.arity(5, 5, 3, training);
   c.float_input(0);
   const Sizes x = c.shape(0);
   if (x.size() < 2) fail("%s: input must have a channel axis", c.what().c_str());
@@ -438,8 +453,9 @@ void batch_norm(Ctx& c) {
     if (c.shape(i) != Sizes{x[1]}) fail("%s: input %zu must have shape [%lld]", c.what().c_str(), i, (long long)x[1]);
     c.float_input(i);
   }
-  if (c.n.attr_int("training_mode", 0) != 0) fail("%s: training_mode is not supported", c.what().c_str());
   c.out(0, ScalarType::Float, x);
+  c.out(1, ScalarType::Float, {x[1]});  // training_mode's running mean and variance
+  c.out(2, ScalarType::Float, {x[1]});
 }
 
 void flatten(Ctx& c) {
@@ -457,7 +473,7 @@ ScalarType onnx_to_dtype(const Ctx& c, int64_t t) {
   static const std::unordered_map<int64_t, ScalarType> kTypes = {
       {1, ScalarType::Float}, {2, ScalarType::Byte}, {3, ScalarType::Char}, {5, ScalarType::Short},
       {6, ScalarType::Int},   {7, ScalarType::Long}, {9, ScalarType::Bool}, {10, ScalarType::Half},
-      {11, ScalarType::Double}};
+      {11, ScalarType::Double}, {16, ScalarType::BFloat16}};
   auto it = kTypes.find(t);
   if (it == kTypes.end()) fail("%s: target type %lld is not supported", c.what().c_str(), (long long)t);
   return it->second;
@@ -571,6 +587,7 @@ const ShapeRules& rules() {
     ShapeRules r = {
       {"Gemm", gemm}, {"MatMul", matmul}, {"Conv", conv},
       {"Relu", unary}, {"Sigmoid", unary}, {"Tanh", unary}, {"Erf", unary}, {"Clip", clip},
+      {"LeakyRelu", unary}, {"HardSwish", unary},
       {"Add", binary}, {"Sub", binary}, {"Mul", binary}, {"Div", binary},
       {"Softmax", softmax},
       {"MaxPool", [](Ctx& c) { pool(c, true); }}, {"AveragePool", [](Ctx& c) { pool(c, false); }},

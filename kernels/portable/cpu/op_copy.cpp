@@ -1,12 +1,15 @@
 // Copies that keep the shape: aten::clone.out, aten::_to_copy.out,
 // dim_order_ops::_to_dim_order_copy.out and _clone_dim_order.out. The out
 // tensor's dtype and dim order decide the result's; values keep their logical
-// positions whatever the two layouts are.
+// positions whatever the two layouts are. Half and BFloat16 are converted
+// through double, narrowing with round-to-nearest-even.
 #include <cstring>
 
 #include "kernels/portable/cpu/portable_ops.h"
 #include "kernels/portable/util/elementwise.h"
 #include "kernels/portable/util/kernel_args.h"
+#include "kernels/portable/util/strided_view.h"
+#include "runtime/core/half_float.h"
 
 namespace ember::portable {
 namespace {
@@ -15,6 +18,80 @@ namespace {
 constexpr int64_t kContiguousFormat = 0;
 constexpr int64_t kPreserveFormat = 1;
 
+bool is_float16(ScalarType t) { return t == ScalarType::Half || t == ScalarType::BFloat16; }
+
+using LoadDouble = double (*)(const char*);
+using StoreDouble = void (*)(double, char*);
+
+template <typename T>
+double load_double(const char* p) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return *reinterpret_cast<const uint8_t*>(p) != 0 ? 1.0 : 0.0;
+  } else {
+    return static_cast<double>(*reinterpret_cast<const T*>(p));
+  }
+}
+
+template <typename T>
+void store_double(double v, char* p) {
+  *reinterpret_cast<T*>(p) = kernels::convert<T>(v);
+}
+
+uint16_t bits_at(const char* p) {
+  uint16_t bits;
+  std::memcpy(&bits, p, sizeof(bits));
+  return bits;
+}
+
+LoadDouble double_loader(ScalarType t) {
+  if (t == ScalarType::Half) return [](const char* p) { return static_cast<double>(half_to_float(bits_at(p))); };
+  if (t == ScalarType::BFloat16) return [](const char* p) { return static_cast<double>(bfloat16_to_float(bits_at(p))); };
+  LoadDouble fn = nullptr;
+  kernels::dispatch_real_bool(t, [&](auto tag) { fn = &load_double<typename decltype(tag)::type>; });
+  return fn;
+}
+
+StoreDouble double_storer(ScalarType t) {
+  if (t == ScalarType::Half) {
+    return [](double v, char* p) {
+      const uint16_t bits = half_from_double(v);
+      std::memcpy(p, &bits, sizeof(bits));
+    };
+  }
+  if (t == ScalarType::BFloat16) {
+    return [](double v, char* p) {
+      const uint16_t bits = bfloat16_from_double(v);
+      std::memcpy(p, &bits, sizeof(bits));
+    };
+  }
+  StoreDouble fn = nullptr;
+  kernels::dispatch_real_bool(t, [&](auto tag) { fn = &store_double<typename decltype(tag)::type>; });
+  return fn;
+}
+
+// Converts between dtypes of which one is Half or BFloat16 (every double
+// conversion of the others is exact or is what ATen does), visiting the
+// logical positions of both layouts in row-major order.
+void copy_float16(const Tensor& self, const Tensor& out) {
+  const kernels::StridedView src = kernels::StridedView::of(self), dst = kernels::StridedView::of(out);
+  const LoadDouble load = double_loader(self.scalar_type());
+  const StoreDouble store = double_storer(out.scalar_type());
+  int64_t index[kTensorDimensionLimit] = {};
+  int64_t from = 0, to = 0;
+  const int64_t n = src.numel();
+  for (int64_t i = 0; i < n; ++i) {
+    store(load(src.at(from)), dst.at(to));
+    for (size_t d = src.ndim; d-- > 0;) {
+      from += src.strides[d];
+      to += dst.strides[d];
+      if (++index[d] < src.sizes[d]) break;
+      from -= src.strides[d] * src.sizes[d];
+      to -= dst.strides[d] * dst.sizes[d];
+      index[d] = 0;
+    }
+  }
+}
+
 // Copies self into out (already sized like self), converting dtypes.
 void copy_values(const Tensor& self, const Tensor& out) {
   if (out.numel() == 0) return;
@@ -22,6 +99,14 @@ void copy_values(const Tensor& self, const Tensor& out) {
     if (self.const_data_ptr() != out.const_data_ptr()) {
       std::memmove(out.mutable_data_ptr(), self.const_data_ptr(), out.nbytes());
     }
+    return;
+  }
+  if (self.scalar_type() == out.scalar_type() && is_float16(out.scalar_type())) {
+    kernels::copy_view(kernels::StridedView::of(out), kernels::StridedView::of(self));
+    return;
+  }
+  if (is_float16(self.scalar_type()) || is_float16(out.scalar_type())) {
+    copy_float16(self, out);
     return;
   }
   kernels::dispatch_real_bool(out.scalar_type(), [&](auto tag) {
@@ -33,7 +118,8 @@ void copy_values(const Tensor& self, const Tensor& out) {
 
 // Shared checks of every copy: tags were read; dtypes supported; out sized.
 bool prepare_copy(KernelRuntimeContext& ctx, const char* op, const Tensor& self, const Tensor& out, bool same_dtype) {
-  if (!kernels::check_real_or_bool(ctx, op, "self", self) || !kernels::check_real_or_bool(ctx, op, "out", out)) {
+  if ((!is_float16(self.scalar_type()) && !kernels::check_real_or_bool(ctx, op, "self", self)) ||
+      (!is_float16(out.scalar_type()) && !kernels::check_real_or_bool(ctx, op, "out", out))) {
     return false;
   }
   if (same_dtype && self.scalar_type() != out.scalar_type()) {
