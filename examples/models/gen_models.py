@@ -100,3 +100,6 @@ if __name__ == "__main__":
     mlp(sys.argv[1])
     cnn(sys.argv[1])
     bad_models(sys.argv[1])
+    # The float variants of the QDQ example models share their definitions.
+    from gen_qdq_models import float_models
+    float_models(sys.argv[1])

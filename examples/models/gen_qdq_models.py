@@ -6,20 +6,25 @@ int32 at s_in * s_w[c] (as PT2E's XNNPACKQuantizer). The reference output is
 computed in numpy by the same QDQ graph: each op in float64 on dequantized
 inputs, then quantized (round half to even). Layout as gen_models.py.
 Usage: gen_qdq_models.py OUT."""
+import math
 import os
 import sys
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
-from gen_models import save
+from gen_models import save, softmax
 
 
 class QdqBuilder:
+    """act_dtype np.int8 / np.uint8: QDQ graph; None: the same graph in float
+    (no Q/DQ, float weights; conv(bn=True) adds a BatchNormalization)."""
+
     def __init__(self, act_dtype):
         self.nodes, self.inits, self.count = [], [], 0
+        self.float = act_dtype is None
         self.unsigned = act_dtype == np.uint8
-        self.scales = {}
+        self.scales, self.zps = {}, {}
 
     def name(self, base):
         self.count += 1
@@ -38,6 +43,8 @@ class QdqBuilder:
 
     def quantize(self, src, y, s=None, zp=None):
         """Q -> DQ of float value y (name src); returns (name, dequantized value)."""
+        if self.float:
+            return src, y
         if s is None:
             s, zp = self.calibrate(y)
         qt = np.uint8 if self.unsigned else np.int8
@@ -47,11 +54,20 @@ class QdqBuilder:
         qn, dn = self.name(src + "_q"), self.name(src + "_dq")
         self.nodes.append(helper.make_node("QuantizeLinear", [src, sn, zn], [qn]))
         self.nodes.append(helper.make_node("DequantizeLinear", [qn, sn, zn], [dn]))
-        self.scales[dn] = np.float64(s)
+        self.scales[dn], self.zps[dn] = np.float64(s), zp
         return dn, (q - zp) * np.float64(s)
+
+    def share(self, src, y, like):
+        """Q -> DQ with the parameters of `like` (ops that keep their input's quantization)."""
+        if self.float:
+            return src, y
+        return self.quantize(src, y, s=np.float32(self.scales[like]), zp=self.zps[like])
 
     def weight(self, w, axis):
         """Symmetric int8 per-channel weight behind DQ; returns (name, dequantized, scales)."""
+        if self.float:
+            w32 = np.asarray(w, np.float32)
+            return self.const("w", w32), w32.astype(np.float64), None
         red = tuple(d for d in range(w.ndim) if d != axis)
         s = (np.abs(w).max(axis=red) / 127.0).astype(np.float32)
         shape = [1] * w.ndim
@@ -65,6 +81,9 @@ class QdqBuilder:
         return dn, q.astype(np.float64) * s.reshape(shape), s.astype(np.float64)
 
     def bias(self, b, s_in, s_w):
+        if self.float:
+            b32 = np.asarray(b, np.float32)
+            return self.const("b", b32), b32.astype(np.float64)
         s = (np.float32(s_in) * s_w.astype(np.float32)).astype(np.float32)
         q = np.rint(b / s.astype(np.float64)).astype(np.int32)
         dn = self.name("b_dq")
@@ -84,24 +103,90 @@ class QdqBuilder:
 
     def gemm(self, x, xv, w, b, relu, trans_b):
         wn, wv, ws = self.weight(w, 0 if trans_b else 1)
-        bn, bv = self.bias(b, self.scales[x], ws)
+        bn, bv = self.bias(b, self.scales.get(x), ws)
         y = xv @ (wv.T if trans_b else wv) + bv
         return self.quantize(*self.op("Gemm", [x, wn, bn], y, relu, transB=int(trans_b)))
 
-    def conv(self, x, xv, w, b, relu, stride=1, pad=1, group=1):
+    def conv(self, x, xv, w, b, relu, stride=1, pad=1, group=1, clip6=False, bn=None):
+        """relu: Relu after the conv; clip6: Clip(0, 6) (relu6). b None: no bias
+        input. bn: (rng, eps) adds a BatchNormalization between conv and
+        activation (float graphs only)."""
         wn, wv, ws = self.weight(w, 0)
-        bn, bv = self.bias(b, self.scales[x], ws)
+        ins, bv = [x, wn], np.zeros(w.shape[0])
+        if b is not None:
+            bn_, bv = self.bias(b, self.scales.get(x), ws)
+            ins.append(bn_)
         y = conv2d(xv, wv, bv, stride, pad, group)
         k = list(w.shape[2:])
-        return self.quantize(*self.op("Conv", [x, wn, bn], y, relu, kernel_shape=k, pads=[pad] * 4,
-                                      strides=[stride] * 2, group=group))
+        out, y = self.op("Conv", ins, y, kernel_shape=k, pads=[pad] * 4, strides=[stride] * 2, group=group)
+        if bn is not None and self.float:
+            out, y = self.batch_norm(out, y, *bn)
+        if relu:
+            out, y = self.op("Relu", [out], np.maximum(y, 0))
+        if clip6:
+            out, y = self.op("Clip", [out, self.const("lo", np.array(0, np.float32)),
+                                      self.const("hi", np.array(6, np.float32))], np.clip(y, 0, 6))
+        return self.quantize(out, y)
 
-    def write(self, out, name, x, y_name, inputs, y, opset=17):
-        g = helper.make_graph(self.nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+    def batch_norm(self, x, xv, rng, eps=1e-5):
+        c = xv.shape[1]
+        p = [(rng.standard_normal(c) * 0.2 + 1.0), rng.standard_normal(c) * 0.1, rng.standard_normal(c) * 0.1,
+             rng.uniform(0.5, 1.5, c)]
+        g, beta, mean, var = [a.astype(np.float32).astype(np.float64) for a in p]
+        y = (xv - mean.reshape(1, -1, 1, 1)) / np.sqrt(var.reshape(1, -1, 1, 1) + np.float64(np.float32(eps)))
+        y = y * g.reshape(1, -1, 1, 1) + beta.reshape(1, -1, 1, 1)
+        names = [self.const(n, a.astype(np.float32)) for n, a in zip(("gamma", "beta", "mean", "var"), (g, beta, mean, var))]
+        return self.op("BatchNormalization", [x] + names, y, epsilon=eps)
+
+    def embedding_table(self, w):
+        """A per-row quantized table behind DequantizeLinear(axis 0): int8
+        symmetric, or (uint8 activations) uint8 with a zero point per row."""
+        if self.float:
+            w32 = w.astype(np.float32)
+            return self.const("table", w32), w32.astype(np.float64)
+        if self.unsigned:
+            lo, hi = np.minimum(w.min(axis=1), 0), np.maximum(w.max(axis=1), 0)
+            s = ((hi - lo) / 255.0).astype(np.float32)
+            zp = np.rint(-lo / s.astype(np.float64)).astype(np.int64)
+            q = np.clip(np.rint(w / s[:, None].astype(np.float64)) + zp[:, None], 0, 255).astype(np.uint8)
+            zpt = zp.astype(np.uint8)
+        else:
+            s = (np.abs(w).max(axis=1) / 127.0).astype(np.float32)
+            zp = np.zeros(len(s), np.int64)
+            q = np.clip(np.rint(w / s[:, None].astype(np.float64)), -127, 127).astype(np.int8)
+            zpt = np.zeros(len(s), np.int8)
+        dn = self.name("table_dq")
+        self.nodes.append(helper.make_node("DequantizeLinear", [self.const("table", q), self.const("ts", s),
+                                                                self.const("tzp", zpt)], [dn], axis=0))
+        return dn, (q.astype(np.float64) - zp[:, None]) * s[:, None].astype(np.float64)
+
+    def layer_norm(self, x, xv, rng, eps=1e-5):
+        d = xv.shape[-1]
+        g = (1.0 + 0.1 * rng.standard_normal(d)).astype(np.float32)
+        beta = (0.1 * rng.standard_normal(d)).astype(np.float32)
+        mu = xv.mean(axis=-1, keepdims=True)
+        var = ((xv - mu) ** 2).mean(axis=-1, keepdims=True)
+        y = (xv - mu) / np.sqrt(var + np.float64(np.float32(eps))) * g + beta
+        return self.op("LayerNormalization", [x, self.const("ln_g", g), self.const("ln_b", beta)], y, axis=-1,
+                       epsilon=eps)
+
+    def gelu(self, x, xv):
+        """Exact GELU as PyTorch's ONNX export writes it: (x * (1 + Erf(x / sqrt 2))) * 0.5."""
+        r2 = np.float32(np.sqrt(2.0))
+        d, dv = self.op("Div", [x, self.const("sqrt2", np.array(r2))], xv / np.float64(r2))
+        e, ev = self.op("Erf", [d], np.vectorize(math.erf)(dv))
+        a, av = self.op("Add", [e, self.const("one", np.array(1, np.float32))], ev + 1.0)
+        m, mv = self.op("Mul", [x, a], xv * av)
+        return self.op("Mul", [m, self.const("half", np.array(0.5, np.float32))], mv * 0.5)
+
+    def write(self, out, name, x, y_name, inputs, y, opset=17, x_name="x"):
+        x_type = TensorProto.INT64 if x.dtype == np.int64 else TensorProto.FLOAT
+        g = helper.make_graph(self.nodes, name, [helper.make_tensor_value_info(x_name, x_type, list(x.shape))],
                               [helper.make_tensor_value_info(y_name, TensorProto.FLOAT, list(y.shape))], self.inits)
         save(out, name, g, inputs, [y.astype(np.float32)], opset)
-        with open(os.path.join(out, name, "output_scale.txt"), "w") as f:
-            f.write(repr(float(self.scales[y_name])))
+        if not self.float:
+            with open(os.path.join(out, name, "output_scale.txt"), "w") as f:
+                f.write(repr(float(self.scales[y_name])))
 
 
 def conv2d(x, w, b, stride, pad, group):
@@ -111,6 +196,11 @@ def conv2d(x, w, b, stride, pad, group):
     oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
     y = np.zeros((n, m, oh, ow), np.float64)
     mg = m // group
+    if cg == 1 and mg == 1:  # depthwise: one multiply per tap over all channels
+        for i in range(kh):
+            for j in range(kw):
+                y += xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] * w[:, 0, i, j].reshape(1, m, 1, 1)
+        return y + b.reshape(1, m, 1, 1)
     for g in range(group):
         xs = xp[:, g * cg:(g + 1) * cg]
         for i in range(kh):
@@ -165,6 +255,107 @@ def diamond(out):
     c, cv = b.quantize(c, cv, s=np.float32(b.scales[a] ** 2 * 2.0 ** 17), zp=0)
     d, dv = b.quantize(*b.op("Add", [bb, c], bv + cv))
     b.write(out, "qdq_diamond", x, d, [x], dv)
+
+
+def head(b, h, hv, rng, classes=100):
+    """Global average pool, flatten (sharing the pool's quantization), gemm."""
+    g, gv = b.quantize(*b.op("GlobalAveragePool", [h], hv.mean(axis=(2, 3), keepdims=True)))
+    f, fv = b.share(*b.op("Flatten", [g], gv.reshape(1, -1)), g)
+    c = fv.shape[1]
+    return b.gemm(f, fv, rng.standard_normal((classes, c)) * np.sqrt(1.0 / c), rng.standard_normal(classes) * 0.1,
+                  False, True)
+
+
+def cnn224(out, name, act):
+    """qdq_cnn's structure at 224x224; the float variant adds a BatchNormalization after the first conv."""
+    rng, bn_rng = np.random.default_rng(21), np.random.default_rng(31)
+    x = rng.standard_normal((1, 3, 224, 224)).astype(np.float32)
+    b = QdqBuilder(act)
+    h, hv = b.quantize("x", x.astype(np.float64))
+    c1, c1v = b.conv(h, hv, rng.standard_normal((16, 3, 3, 3)) * 0.3, rng.standard_normal(16) * 0.1, True, stride=2,
+                     bn=(bn_rng, 1e-5))
+    d, dv = b.conv(c1, c1v, rng.standard_normal((16, 1, 3, 3)) * 0.4, rng.standard_normal(16) * 0.1, True, group=16)
+    p, pv = b.conv(d, dv, rng.standard_normal((16, 16, 1, 1)) * 0.3, rng.standard_normal(16) * 0.1, False, pad=0)
+    r, rv = b.quantize(*b.op("Add", [p, c1], pv + c1v))
+    y, yv = head(b, r, rv, rng)
+    b.write(out, name, x, y, [x], yv)
+
+
+def mbv2(out, name, act):
+    """MobileNetV2-shaped at 224: stem conv s2, inverted residual blocks (1x1
+    expand + relu6, 3x3 depthwise + relu6, 1x1 project, residual add when the
+    shapes match), final 1x1 + relu6, head. The float variant has no conv
+    biases and a BatchNormalization after every conv (as exported before
+    folding)."""
+    rng, bn_rng = np.random.default_rng(22), np.random.default_rng(32)
+    x = rng.standard_normal((1, 3, 224, 224)).astype(np.float32)
+    b = QdqBuilder(act)
+
+    def conv(h, hv, cin, cout, k, stride=1, group=1, relu6=True):
+        w = rng.standard_normal((cout, cin // group, k, k)) * np.sqrt(2.0 / (cin // group * k * k))
+        bias = rng.standard_normal(cout) * 0.1
+        return b.conv(h, hv, w, None if b.float else bias, False, stride=stride, pad=k // 2, group=group,
+                      clip6=relu6, bn=(bn_rng, 1e-5))
+
+    h, hv = b.quantize("x", x.astype(np.float64))
+    h, hv = conv(h, hv, 3, 16, 3, stride=2)
+    c = 16
+    for t, cout, s in ((3, 24, 2), (3, 24, 1), (3, 32, 2), (3, 32, 1), (3, 48, 2)):
+        e, ev = conv(h, hv, c, c * t, 1)
+        d, dv = conv(e, ev, c * t, c * t, 3, stride=s, group=c * t)
+        p, pv = conv(d, dv, c * t, cout, 1, relu6=False)
+        if s == 1 and cout == c:
+            p, pv = b.quantize(*b.op("Add", [p, h], pv + hv))
+        h, hv, c = p, pv, cout
+    h, hv = conv(h, hv, c, 96, 1)
+    y, yv = head(b, h, hv, rng)
+    b.write(out, name, x, y, [x], yv)
+
+
+def tblock(out, name, act):
+    """A pre-norm transformer block on int64 token ids: quantized embedding
+    table + Gather, LayerNormalization, Q/K/V MatMuls, softmax(Q K^T / sqrt d) V,
+    output projection, residual, LayerNormalization, Gemm -> GELU (Erf form)
+    -> Gemm, residual. Q/DQ where PT2E's XNNPACKQuantizer puts them: around
+    linears, matmuls and adds; LayerNormalization, the scale Mul, Softmax and
+    GELU run in float between them."""
+    rng = np.random.default_rng(24)
+    vocab, seq, dim, ff = 64, 16, 32, 128
+    ids = rng.integers(0, vocab, seq).astype(np.int64)
+    b = QdqBuilder(act)
+    tn, tv = b.embedding_table(rng.standard_normal((vocab, dim)))
+    e, ev = b.quantize(*b.op("Gather", [tn, "ids"], tv[ids], axis=0))
+    l1, l1v = b.quantize(*b.layer_norm(e, ev, rng))
+
+    def proj(h, hv, din, dout):
+        wn, wv, _ = b.weight(rng.standard_normal((din, dout)) / np.sqrt(din), 1)
+        return b.quantize(*b.op("MatMul", [h, wn], hv @ wv))
+
+    q, qv = proj(l1, l1v, dim, dim)
+    k, kv = proj(l1, l1v, dim, dim)
+    v, vv = proj(l1, l1v, dim, dim)
+    kt, ktv = b.share(*b.op("Transpose", [k], kv.T, perm=[1, 0]), k)
+    sc, scv = b.quantize(*b.op("MatMul", [q, kt], qv @ ktv))
+    scale = np.float32(1.0 / np.sqrt(dim))
+    sc, scv = b.op("Mul", [sc, b.const("scale", np.array(scale))], scv * np.float64(scale))
+    p, pv = b.quantize(*b.op("Softmax", [sc], softmax(scv), axis=-1))
+    a, av = b.quantize(*b.op("MatMul", [p, v], pv @ vv))
+    o, ov = proj(a, av, dim, dim)
+    r, rv = b.quantize(*b.op("Add", [e, o], ev + ov))
+    l2, l2v = b.quantize(*b.layer_norm(r, rv, rng))
+    f1, f1v = b.gemm(l2, l2v, rng.standard_normal((dim, ff)) / np.sqrt(dim), rng.standard_normal(ff) * 0.1, False,
+                     False)
+    g, gv = b.quantize(*b.gelu(f1, f1v))
+    f2, f2v = b.gemm(g, gv, rng.standard_normal((ff, dim)) / np.sqrt(ff), rng.standard_normal(dim) * 0.1, False, False)
+    y, yv = b.quantize(*b.op("Add", [r, f2], rv + f2v))
+    b.write(out, name, ids, y, [ids], yv, x_name="ids")
+
+
+def float_models(out):
+    """The float variants (written by gen_models.py)."""
+    cnn224(out, "cnn224_f32", None)
+    mbv2(out, "mbv2_f32", None)
+    tblock(out, "tblock_f32", None)
 
 
 def qoperator_cnn(out):
@@ -267,3 +458,7 @@ if __name__ == "__main__":
     cnn(sys.argv[1])
     diamond(sys.argv[1])
     qoperator_cnn(sys.argv[1])
+    for dtype, suffix in ((np.int8, ""), (np.uint8, "_u8")):
+        cnn224(sys.argv[1], "qdq_cnn224" + suffix, dtype)
+        mbv2(sys.argv[1], "qdq_mbv2" + suffix, dtype)
+        tblock(sys.argv[1], "qdq_tblock" + suffix, dtype)

@@ -23,8 +23,16 @@ void verify_graph(const Graph& g) {
     defined[static_cast<size_t>(id)] = true;
     check_shape(id, "input");
   }
+  // A node output may already hold data evaluated at import (Constant, Shape, ...; removed by
+  // fold_constants): it is defined by its node, not up front like an initializer.
+  std::vector<bool> produced(g.values.size(), false);
+  for (const Node& n : g.nodes) {
+    for (ValueId id : n.outputs) {
+      if (id != kNoValue) produced[static_cast<size_t>(id)] = true;
+    }
+  }
   for (size_t i = 0; i < g.values.size(); ++i) {
-    if (g.values[i].is_constant()) defined[i] = true;
+    if (g.values[i].is_constant() && !produced[i]) defined[i] = true;
   }
   for (const Node& n : g.nodes) {
     for (ValueId id : n.inputs) {
