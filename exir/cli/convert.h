@@ -23,6 +23,8 @@ struct ConvertOptions {
 struct ConvertResult {
   std::vector<uint8_t> pte;
   size_t num_kernel_calls = 0;
+  // Tensors written as DYNAMIC_BOUND (--input-shape NAME=1..8x128).
+  size_t num_dynamic_tensors = 0;
   uint64_t arena_bytes = 0;
   uint64_t naive_bytes = 0;
   // --backend xnnpack: delegate blobs (partitions), XNNPACK nodes in each,

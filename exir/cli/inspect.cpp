@@ -1,6 +1,11 @@
 #include "exir/cli/inspect.h"
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
+#include <vector>
+
+#include "exir/cli/dot_graph.h"
 
 #include "exir/ir/error.h"
 #include "runtime/core/error.h"
@@ -13,7 +18,8 @@ namespace {
 std::string tensor_text(const ember::TensorInfo& t) {
   std::string s = std::string(ember::scalar_type_name(t.dtype)) + "[";
   for (size_t i = 0; i < t.sizes.size(); ++i) s += (i ? ", " : "") + std::to_string(t.sizes[i]);
-  return s + "] (" + std::to_string(t.nbytes) + " B" + (t.is_memory_planned ? ", planned" : "") + ")";
+  return s + "] (" + std::to_string(t.nbytes) + " B" + (t.is_memory_planned ? ", planned" : "") +
+         (t.dynamism == ember::TensorShapeDynamism::DynamicBound ? ", dynamic bound" : "") + ")";
 }
 
 }  // namespace
@@ -23,8 +29,11 @@ std::string inspect_pte(const std::string& path) {
   if (!loader.ok()) fail("cannot open '%s': %s", path.c_str(), ember::error_message());
   auto program = ember::Program::load(loader.get().get());
   if (!program.ok()) fail("'%s' is not a valid program: %s", path.c_str(), ember::error_message());
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::ostringstream out;
   out << path << "\n";
+  out << "constants: " << constant_bytes(bytes) << " bytes\n";
   for (size_t m = 0; m < program->num_methods(); ++m) {
     auto name = program->get_method_name(m);
     if (!name.ok()) fail("'%s': method %zu has no name", path.c_str(), m);
@@ -46,9 +55,11 @@ std::string inspect_pte(const std::string& path) {
       out << "    " << (op.ok() ? op.get() : "?") << "\n";
     }
     out << "  delegates (" << meta->num_delegates() << ")";
+    const std::vector<long> nodes = delegate_node_counts(bytes, m);
     for (size_t i = 0; i < meta->num_delegates(); ++i) {
       auto id = meta->delegate_id(i);
       out << (i ? ", " : ": ") << (id.ok() ? id.get() : "?");
+      if (i < nodes.size() && nodes[i] >= 0) out << " (" << nodes[i] << " nodes)";
     }
     out << "\n";
     for (size_t i = 0; i < meta->num_memory_planned_buffers(); ++i) {

@@ -1,14 +1,20 @@
 // exir: the offline converter CLI.
-//   exir convert MODEL.onnx -o MODEL.pte [--backend portable|xnnpack] [--input-shape NAME=DIMS]... [--dump-ir] [--explain]
-//   exir inspect MODEL.pte
+//   exir convert MODEL.onnx -o MODEL.pte [--backend portable|xnnpack] [--input-shape NAME=DIMS]...
+//                [--freeze NAME=VALUE.npy]... [--dump-ir] [--explain] [--bundle INPUT.npy...]
+//   exir inspect MODEL.pte [--dot FILE]
 // Prints one clear error and exits 1 on any failure (2 on bad usage).
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
+#include "exir/cli/bundle.h"
 #include "exir/cli/convert.h"
+#include "exir/cli/dot_graph.h"
 #include "exir/cli/inspect.h"
+#include "exir/import/npy/npy_file.h"
 #include "exir/ir/error.h"
 
 namespace {
@@ -16,8 +22,8 @@ namespace {
 int usage() {
   std::fprintf(stderr,
                "usage: exir convert MODEL.onnx -o MODEL.pte [--backend xnnpack|portable] [--input-shape NAME=DIMS]...\n"
-               "                    [--dump-ir] [--explain]\n"
-               "       exir inspect MODEL.pte\n");
+               "                    [--freeze NAME=VALUE.npy]... [--dump-ir] [--explain] [--bundle INPUT.npy...]\n"
+               "       exir inspect MODEL.pte [--dot FILE]\n");
   return 2;
 }
 
@@ -26,6 +32,7 @@ int convert(int argc, char** argv) {
   exir::ConvertOptions options;
   options.backend = "xnnpack";  // the spec's default
   bool dump = false, explain = false;
+  std::vector<std::string> bundle_inputs;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -34,7 +41,25 @@ int convert(int argc, char** argv) {
     };
     if (a == "-o") output = value();
     else if (a == "--backend") options.backend = value();
-    else if (a == "--input-shape") options.import.input_shapes.insert(exir::parse_input_shape(value()));
+    else if (a == "--input-shape") {
+      const exir::InputShape shape = exir::parse_input_shape(value());
+      options.import.input_shapes[shape.name] = shape.upper;
+      options.import.input_lower_bounds[shape.name] = shape.lower;
+    }
+    else if (a == "--freeze") {
+      const std::string spec = value();
+      const size_t eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+        exir::fail("--freeze expects NAME=VALUE.npy, got '%s'", spec.c_str());
+      }
+      const std::string name = spec.substr(0, eq);
+      options.import.frozen_inputs[name] = exir::read_npy(spec.substr(eq + 1), name);
+    }
+    else if (a == "--bundle") {
+      // Every following argument up to the next option is one input.
+      while (i + 1 < argc && argv[i + 1][0] != '-') bundle_inputs.push_back(argv[++i]);
+      if (bundle_inputs.empty()) exir::fail("--bundle needs one INPUT.npy per graph input");
+    }
     else if (a == "--dump-ir") dump = true;
     else if (a == "--explain") explain = true;
     else if (!a.empty() && a[0] == '-') exir::fail("unknown option '%s'", a.c_str());
@@ -55,6 +80,19 @@ int convert(int argc, char** argv) {
   out.write(reinterpret_cast<const char*>(r.pte.data()), static_cast<std::streamsize>(r.pte.size()));
   out.close();
   if (!out) exir::fail("cannot write '%s'", output.c_str());
+  if (!bundle_inputs.empty()) {
+    const std::vector<uint8_t> bpte = exir::bundle_with_reference(model, options, r.pte, bundle_inputs);
+    const size_t dot = output.rfind('.');
+    const std::string path =
+        (dot == std::string::npos || output.find('/', dot) != std::string::npos ? output : output.substr(0, dot)) +
+        ".bpte";
+    std::ofstream bundle(path, std::ios::binary | std::ios::trunc);
+    bundle.write(reinterpret_cast<const char*>(bpte.data()), static_cast<std::streamsize>(bpte.size()));
+    bundle.close();
+    if (!bundle) exir::fail("cannot write '%s'", path.c_str());
+    std::fprintf(stderr, "exir: wrote %s (%zu bytes, 1 test case, expected outputs from --backend portable)\n",
+                 path.c_str(), bpte.size());
+  }
   if (explain) {
     for (const std::string& line : r.not_delegated) std::fprintf(stderr, "not delegated: %s\n", line.c_str());
   }
@@ -76,8 +114,16 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   try {
     if (command == "convert") return convert(argc - 2, argv + 2);
-    if (command == "inspect" && argc == 3) {
+    if (command == "inspect" && (argc == 3 || (argc == 5 && std::string(argv[3]) == "--dot"))) {
       std::fputs(exir::inspect_pte(argv[2]).c_str(), stdout);
+      if (argc == 5) {
+        std::ifstream in(argv[2], std::ios::binary);
+        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream dot(argv[4], std::ios::trunc);
+        dot << exir::program_to_dot(bytes);
+        dot.close();
+        if (!dot) exir::fail("cannot write '%s'", argv[4]);
+      }
       return 0;
     }
     return usage();

@@ -14,7 +14,8 @@ constexpr const char* kXnnpackBackendId = "XnnpackBackend";
 
 class Emitter {
  public:
-  Emitter(const Graph& g, const MemoryPlan& plan) : g_(g), plan_(plan), method_(program_.add_method("forward")) {}
+  Emitter(const Graph& g, const MemoryPlan& plan, const std::set<ValueId>& dynamic)
+      : g_(g), plan_(plan), dynamic_(dynamic), method_(program_.add_method("forward")) {}
 
   std::vector<uint8_t> run(const std::vector<KernelCall>& calls, const std::vector<std::vector<uint8_t>>& blobs) {
     std::vector<int> delegates;
@@ -58,7 +59,9 @@ class Emitter {
     } else {
       auto off = plan_.offsets.find(id);
       if (off == plan_.offsets.end()) fail("internal: tensor '%s' has no planned memory", v.name.c_str());
-      index = method_.add_planned_tensor(v.dtype, sizes32(v), 1, off->second);
+      index = method_.add_planned_tensor(v.dtype, sizes32(v), 1, off->second, {},
+                                         dynamic_.count(id) ? ember::TensorShapeDynamism::DynamicBound
+                                                            : ember::TensorShapeDynamism::Static);
     }
     tensors_[id] = index;
     return index;
@@ -89,6 +92,7 @@ class Emitter {
 
   const Graph& g_;
   const MemoryPlan& plan_;
+  const std::set<ValueId>& dynamic_;
   ember::ProgramBuilder program_;
   ember::MethodBuilder& method_;
   std::map<ValueId, int32_t> tensors_;
@@ -97,8 +101,8 @@ class Emitter {
 }  // namespace
 
 std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
-                              const std::vector<std::vector<uint8_t>>& blobs) {
-  return Emitter(graph, plan).run(calls, blobs);
+                              const std::vector<std::vector<uint8_t>>& blobs, const std::set<ValueId>& dynamic) {
+  return Emitter(graph, plan, dynamic).run(calls, blobs);
 }
 
 }  // namespace exir

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "exir/ir/graph.h"
@@ -14,8 +15,10 @@
 namespace exir {
 
 // `blobs`: XNNPACK delegate blobs, indexed by KernelCall::delegate; each is
-// written to a segment of its own.
+// written to a segment of its own. `dynamic`: planned tensors written as
+// DYNAMIC_BOUND (their sizes are the bound; kernels resize them at run time).
 std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
-                              const std::vector<std::vector<uint8_t>>& blobs = {});
+                              const std::vector<std::vector<uint8_t>>& blobs = {},
+                              const std::set<ValueId>& dynamic = {});
 
 }  // namespace exir

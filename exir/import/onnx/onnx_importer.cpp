@@ -147,6 +147,11 @@ class Importer {
       for (ValueId id : g_.inputs) found |= g_.value(id).name == name;
       if (!found) fail("--input-shape: the graph has no input named '%s'", name.c_str());
     }
+    for (const auto& [name, value] : options_.frozen_inputs) {
+      bool found = false;
+      for (const onnx::ValueInfoProto& vi : gp.input()) found |= vi.name() == name;
+      if (!found) fail("--freeze: the graph has no input named '%s'", name.c_str());
+    }
     for (const onnx::NodeProto& np : gp.node()) import_node(np);
     for (const onnx::ValueInfoProto& vi : gp.output()) {
       auto it = names_.find(vi.name());
@@ -335,24 +340,34 @@ Value read_onnx_tensor_file(const std::string& path) {
   return tensor_value(t, directory_of(path));
 }
 
-std::pair<std::string, std::vector<int64_t>> parse_input_shape(const std::string& text) {
+InputShape parse_input_shape(const std::string& text) {
   const size_t eq = text.rfind('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
-    fail("--input-shape '%s': expected NAME=DIMS, e.g. input=1x3x224x224", text.c_str());
+    fail("--input-shape '%s': expected NAME=DIMS, e.g. input=1x3x224x224 or input=1..8x128", text.c_str());
   }
-  std::vector<int64_t> dims;
-  std::stringstream ss(text.substr(eq + 1));
-  std::string item;
-  while (std::getline(ss, item, 'x')) {
-    if (item.find("..") != std::string::npos) {
-      fail("--input-shape '%s': dimension ranges are not implemented yet", text.c_str());
-    }
+  auto number = [&](const std::string& item) -> int64_t {
     if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || item.size() > 12) {
       fail("--input-shape '%s': '%s' is not a dimension", text.c_str(), item.c_str());
     }
-    dims.push_back(std::stoll(item));
+    return std::stoll(item);
+  };
+  InputShape shape;
+  shape.name = text.substr(0, eq);
+  std::stringstream ss(text.substr(eq + 1));
+  std::string item;
+  while (std::getline(ss, item, 'x')) {
+    const size_t range = item.find("..");
+    if (range == std::string::npos) {
+      shape.lower.push_back(number(item));
+      shape.upper.push_back(shape.lower.back());
+      continue;
+    }
+    const int64_t lo = number(item.substr(0, range)), hi = number(item.substr(range + 2));
+    if (lo > hi || hi == 0) fail("--input-shape '%s': range %s is empty", text.c_str(), item.c_str());
+    shape.lower.push_back(lo);
+    shape.upper.push_back(hi);
   }
-  return {text.substr(0, eq), dims};
+  return shape;
 }
 
 }  // namespace exir

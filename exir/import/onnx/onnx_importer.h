@@ -17,8 +17,13 @@
 namespace exir {
 
 struct OnnxImportOptions {
-  // Fixes the shape of a graph input (replaces symbolic dims).
+  // Fixes the shape of a graph input (replaces symbolic dims); with a range
+  // (input_lower_bounds), the upper bound the program is planned for.
   std::map<std::string, std::vector<int64_t>> input_shapes;
+  // Lower bounds of ranged dims ("NAME=1..8x128"); same rank as input_shapes'
+  // entry, equal where the dim is fixed. The importer reads only input_shapes;
+  // convert_onnx() uses these to find the dynamic tensors.
+  std::map<std::string, std::vector<int64_t>> input_lower_bounds;
   // Graph inputs turned into constants (weights, shapes, axes fed as inputs);
   // dtype and shape must match the input's declaration.
   std::map<std::string, Value> frozen_inputs;
@@ -30,7 +35,12 @@ Graph import_onnx(const std::string& path, const OnnxImportOptions& options = {}
 // as a constant Value (name from the file).
 Value read_onnx_tensor_file(const std::string& path);
 
-// Parses "NAME=1x3x224x224" into (name, sizes); throws on malformed text.
-std::pair<std::string, std::vector<int64_t>> parse_input_shape(const std::string& text);
+// Parses "NAME=1x3x224x224" or "NAME=1..8x128" (a range LO..HI per dim).
+struct InputShape {
+  std::string name;
+  std::vector<int64_t> upper;
+  std::vector<int64_t> lower;  // == upper where the dim is fixed
+};
+InputShape parse_input_shape(const std::string& text);
 
 }  // namespace exir
