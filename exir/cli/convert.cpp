@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "exir/emit/operator_check.h"
 #include "exir/emit/pte_emitter.h"
 #include "exir/ir/error.h"
 #include "exir/ir/printer.h"
@@ -133,6 +134,7 @@ ConvertResult convert_onnx(const std::string& path, const ConvertOptions& option
     }
   }
   Lowered l = run_passes(path, options, options.import, true);
+  check_operators_registered(l.calls);
   std::set<ValueId> dynamic;
   if (has_ranges(options.import)) {
     OnnxImportOptions probe_import = options.import;

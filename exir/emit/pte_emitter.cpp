@@ -2,12 +2,31 @@
 
 #include <limits>
 #include <map>
+#include <string>
 
 #include "exir/emit/program_builder.h"
 #include "exir/ir/error.h"
 
 namespace exir {
 namespace {
+
+// ExecuTorch's pytree encoding (treespec JSON, protocol 1) of a method's
+// calling convention: inputs are (args tuple, empty kwargs dict) with one
+// leaf per tensor; one output is a bare leaf, several are a tuple of leaves.
+constexpr const char* kLeaf = "{\"type\": null, \"context\": null, \"children_spec\": []}";
+
+std::string tuple_of_leaves(size_t n) {
+  std::string s = "{\"type\": \"builtins.tuple\", \"context\": \"null\", \"children_spec\": [";
+  for (size_t i = 0; i < n; ++i) s += (i ? ", " : "") + std::string(kLeaf);
+  return s + "]}";
+}
+
+std::string input_spec(size_t n) {
+  return "[1, {\"type\": \"builtins.tuple\", \"context\": \"null\", \"children_spec\": [" + tuple_of_leaves(n) +
+         ", {\"type\": \"builtins.dict\", \"context\": \"[]\", \"children_spec\": []}]}]";
+}
+
+std::string output_spec(size_t n) { return "[1, " + (n == 1 ? std::string(kLeaf) : tuple_of_leaves(n)) + "]"; }
 
 // The id ExecuTorch's XNNPACK partitioner writes (and XnnpackBackend registers).
 constexpr const char* kXnnpackBackendId = "XnnpackBackend";
@@ -36,6 +55,7 @@ class Emitter {
     for (ValueId id : g_.outputs) outputs.push_back(tensor(id));
     method_.set_inputs(inputs);
     method_.set_outputs(outputs);
+    method_.set_container_meta(input_spec(inputs.size()), output_spec(outputs.size()));
     return program_.build();
   }
 

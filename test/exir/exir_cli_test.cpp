@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "exir/cli/convert.h"
+#include "exir/emit/operator_check.h"
 #include "exir/import/npy/npy_file.h"
 #include "exir/ir/error.h"
 #include "runtime/bundled/bundled_program.h"
@@ -358,6 +359,51 @@ TEST(ExirCliInspect, DotDrawsInstructionsWithDelegatesColoured) {
   const std::string count = text.substr(at + 16, text.find(" nodes)", at) - at - 16);
   EXPECT_NE(graph.find("\\n" + count + " XNNPACK nodes"), std::string::npos) << count << "\n" << graph;
   EXPECT_GE(std::stoi(count), 7);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ExirOperatorCheck, ListsEveryOperatorTheRuntimeDoesNotRegister) {
+  std::vector<exir::KernelCall> calls(4);
+  calls[0].name = "aten::add";
+  calls[0].overload = "out";
+  calls[1].name = "aten::made_up_op";
+  calls[1].overload = "out";
+  calls[1].source = "Foo 'a'";
+  calls[2].name = "quantized_decomposed::not_there";
+  calls[2].overload = "out";
+  calls[2].source = "Bar 'b'";
+  calls[3].delegate = 0;  // delegate calls are not operators
+  try {
+    exir::check_operators_registered(calls);
+    ADD_FAILURE() << "no error";
+  } catch (const exir::Error& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("2 operator(s) the runtime does not register"), std::string::npos) << text;
+    EXPECT_NE(text.find("aten::made_up_op.out (from Foo 'a')"), std::string::npos) << text;
+    EXPECT_NE(text.find("quantized_decomposed::not_there.out (from Bar 'b')"), std::string::npos) << text;
+    EXPECT_EQ(text.find("aten::add.out"), std::string::npos) << text;
+  }
+  calls.erase(calls.begin() + 1, calls.begin() + 3);
+  EXPECT_NO_THROW(exir::check_operators_registered(calls));
+}
+
+TEST(ExirEmit, ContainerMetaTypeIsExecutorchsPytreeForm) {
+  const std::string& dir = ember::test::generated_models(EXIR_GEN_MODELS);
+  EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_MODELS);
+  exir::ConvertOptions options;
+  options.import.input_shapes["x"] = {4, 16};
+  const exir::ConvertResult r = exir::convert_onnx(dir + "/mlp/model.onnx", options);
+  const std::string bytes(r.pte.begin(), r.pte.end());
+  const std::string leaf = "{\"type\": null, \"context\": null, \"children_spec\": []}";
+  // One input: ((x,), {}) ; one output: a bare leaf (as ExecuTorch writes for add.pte).
+  EXPECT_NE(bytes.find("[1, {\"type\": \"builtins.tuple\", \"context\": \"null\", \"children_spec\": [{\"type\": "
+                       "\"builtins.tuple\", \"context\": \"null\", \"children_spec\": [" + leaf +
+                       "]}, {\"type\": \"builtins.dict\", \"context\": \"[]\", \"children_spec\": []}]}]"),
+            std::string::npos);
+  EXPECT_NE(bytes.find("[1, " + leaf + "]"), std::string::npos);
 }
 
 }  // namespace
