@@ -10,9 +10,12 @@
 #include "exir/ir/verifier.h"
 #include "exir/lower/lower_portable.h"
 #include "exir/partition/xnnpack_partitioner.h"
+#include "exir/passes/erf_gelu.h"
+#include "exir/passes/fold_batch_norm.h"
 #include "exir/passes/fold_constants.h"
 #include "exir/passes/qoperator_rewrite.h"
 #include "exir/passes/quant_units.h"
+#include "exir/passes/quantized_embedding.h"
 #include "exir/plan/memory_plan.h"
 
 namespace exir {
@@ -42,6 +45,11 @@ Lowered run_passes(const std::string& path, const ConvertOptions& options, const
   fold_constants(graph);
   verify_graph(graph);
   dump_ir("fold_constants", graph);
+  // Fusions for both backends, before prepare_qdq duplicates the DQs they match through.
+  if (fold_conv_batch_norm(graph) + fuse_erf_gelu(graph) + fuse_quantized_embedding(graph) > 0) {
+    verify_graph(graph);
+    dump_ir("fuse", graph);
+  }
   if (options.backend == "xnnpack") {
     prepare_qdq(graph);
     verify_graph(graph);

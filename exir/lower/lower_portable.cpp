@@ -46,6 +46,8 @@ void PortableLowerer::lower(const Node& n) {
   }
   if (n.op == "Transpose") return call("aten::permute_copy", "out", {T(in(0)), IL(n.attr_ints("perm"))}, {out()});
   if (n.op == "Gather") return gather(n);
+  if (n.op == "QuantizedEmbedding" && n.domain == "ember") return quantized_embedding(n);
+  if (n.op == "Gelu") return gelu(n);
   if (n.op == "LayerNormalization") return layer_norm(n);
   if (n.op == "BatchNormalization" && n.attr_int("training_mode", 0) != 0) return batch_norm_training(n);
   if (n.op == "BatchNormalization") {

@@ -159,6 +159,9 @@ class PortableLowerer {
   void slice(const Node& n);
   void qdq(const Node& n);
   void pool(const Node& n);  // lower_pool.cpp
+  // lower_fused.cpp: nodes the converter's own passes create (exir/passes).
+  void quantized_embedding(const Node& n);
+  void gelu(const Node& n);
   void max_pool2d(ValueId x, const Sizes& k, const Sizes& s, const Sizes& d, Sizes pads, bool ceil_mode, ValueId dst,
                   ValueId indices);
   void avg_pool2d(ValueId x, const Sizes& k, const Sizes& s, Sizes pads, bool ceil_mode, bool include_pad,
