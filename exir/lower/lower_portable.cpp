@@ -30,6 +30,7 @@ void PortableLowerer::lower(const Node& n) {
   if (n.op == "MatMulInteger") return matmul_integer(n);
   if (n.op == "ConvInteger") return conv_integer(n);
   if (n.op == "MaxPool" || n.op == "AveragePool") return pool(n);
+  if (n.op == "Resize") return resize(n);
   if (n.op == "GlobalAveragePool") {
     Sizes dims;
     for (size_t d = 2; d < sizes(in(0)).size(); ++d) dims.push_back(static_cast<int64_t>(d));

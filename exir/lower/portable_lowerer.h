@@ -172,6 +172,7 @@ class PortableLowerer {
   // lower_activation.cpp: LeakyRelu, HardSwish, Clip, integer Div.
   void activation(const Node& n);
   void batch_norm_training(const Node& n);  // lower_batch_norm.cpp
+  void resize(const Node& n);  // lower_resize.cpp
   // lower_integer.cpp: MatMulInteger / ConvInteger in int32.
   void matmul_integer(const Node& n);
   void conv_integer(const Node& n);

@@ -618,6 +618,7 @@ const ShapeRules& rules() {
       {"com.microsoft:QuantizeLinear", quantize}, {"com.microsoft:DequantizeLinear", dequantize},
     };
     add_qoperator_rules(r);
+    add_resize_rules(r);
     return r;
   }();
   return kRules;

@@ -137,6 +137,8 @@ using ShapeRules = std::unordered_map<std::string, ShapeRule>;
 // QLinearConv, QLinearMatMul, MatMulInteger, ConvInteger and the com.microsoft
 // QLinear* ops (onnx_shapes_qoperator.cpp).
 void add_qoperator_rules(ShapeRules& r);
+// Resize, opsets 10 to 19 (onnx_shapes_resize.cpp).
+void add_resize_rules(ShapeRules& rules);
 
 }  // namespace onnx_shapes
 }  // namespace exir
