@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "examples/executor_runner/npy.h"
+#include "examples/executor_runner/profile_table.h"
+#include "examples/executor_runner/run_report.h"
 #include "examples/executor_runner/value_format.h"
 #include "runtime/bundled/bundled_program.h"
 #include "runtime/kernel/kernel_registry.h"
@@ -31,7 +33,7 @@ const char kUsage[] =
     "usage:\n"
     "  executor_runner --model PATH [--method NAME] [--input FILE]... [--output-dir DIR]\n"
     "                  [--iterations N] [--warmup N] [--threads N] [--print none|summary|all]\n"
-    "                  [--rtol X] [--atol X]\n"
+    "                  [--rtol X] [--atol X] [--json] [--profile]\n"
     "  executor_runner --model PATH --info     # methods, inputs/outputs, operators, delegates, memory\n"
     "  executor_runner --list-kernels          # every registered kernel, one per line\n"
     "\n"
@@ -39,7 +41,26 @@ const char kUsage[] =
     "                  dtype and shape. Without --input, tensors are ones and scalars take\n"
     "                  the values traced into the program.\n"
     "  A .bpte (bundled program) runs every bundled test case and prints PASS/FAIL\n"
-    "  (tolerance |a - e| <= atol + rtol * |e|, default 1e-4 each).\n";
+    "  (tolerance |a - e| <= atol + rtol * |e|, default 1e-4 each).\n"
+    "\n"
+    "  Timing: program load, method init (XNNPACK weight packing included), the\n"
+    "  first run, then --warmup untimed and --iterations timed runs (each binds its\n"
+    "  inputs again); memory: RSS before load and peak RSS (getrusage ru_maxrss).\n"
+    "  --profile  after the timed runs, --iterations more runs (at least 1) with an\n"
+    "             event tracer: a table of time per operator (kernel calls by\n"
+    "             operator name, delegate calls) and per delegate node (XNNPACK\n"
+    "             nodes by kind, e.g. xnnpack:XNNConv2d): count, total, ms/run, share.\n"
+    "  --json     prints only one JSON object on stdout (no outputs, no text):\n"
+    "     schema \"ember-runner-bench/1\"; model, method (strings); threads, runs, warmup;\n"
+    "     program_load_ms, method_init_ms, load_init_ms, first_run_ms;\n"
+    "     median_ms, p10_ms, p90_ms, min_ms, max_ms, mean_ms (timed runs; nearest-rank\n"
+    "       percentiles sorted[floor(q*(n-1))], as tools/ort/ort_run.js);\n"
+    "     rss_before_load_bytes, rss_after_init_bytes, rss_after_first_run_bytes,\n"
+    "       rss_end_bytes, peak_rss_bytes, rss_growth_bytes (peak - before load);\n"
+    "     profile: null, or {runs, execute_median_ms, instructions_median_ms,\n"
+    "       delegate_calls_median_ms, delegate_nodes_median_ms (per profiled run),\n"
+    "       rows: [{kind (kernel|delegate_call|control|delegate_node), op, count,\n"
+    "       total_ms, share (of all instruction time; nodes: of all node time)}]}.\n";
 
 struct Options {
   std::string model;
@@ -54,6 +75,8 @@ struct Options {
   double atol = 1e-4;
   bool info = false;
   bool list_kernels = false;
+  bool json = false;
+  bool profile = false;
 };
 
 int usage_error(const std::string& message) {
@@ -127,6 +150,10 @@ int parse_args(int argc, char** argv, Options* o) {
       o->info = true;
     } else if (arg == "--list-kernels") {
       o->list_kernels = true;
+    } else if (arg == "--json") {
+      o->json = true;
+    } else if (arg == "--profile") {
+      o->profile = true;
     } else {
       return usage_error("unknown argument '" + arg + "'");
     }
@@ -334,7 +361,8 @@ Result<std::vector<HostValue>> prepare_inputs(const Options& o, const MethodMeta
   EMBER_CHECK_OR_RETURN(o.inputs.empty() || o.inputs.size() == n, Error::InvalidArgument,
                         "takes %zu inputs, %zu --input files given", n, o.inputs.size());
   if (o.inputs.empty() && n != 0) {
-    std::printf("inputs: none given; using ones for tensor inputs and the traced values for scalar inputs\n");
+    std::fprintf(o.json ? stderr : stdout,
+                 "inputs: none given; using ones for tensor inputs and the traced values for scalar inputs\n");
   }
   std::vector<HostValue> values;
   for (size_t i = 0; i < n; ++i) {
@@ -359,17 +387,6 @@ Result<std::vector<HostValue>> prepare_inputs(const Options& o, const MethodMeta
 
 // --- running ---
 
-void print_timing(double load_ms, double init_ms, double first_ms, std::vector<double> runs, long warmup) {
-  std::fprintf(stderr, "timing:\n  program load  %10.3f ms\n  method init   %10.3f ms\n  first run     %10.3f ms\n",
-               load_ms, init_ms, first_ms);
-  if (runs.empty()) return;
-  std::sort(runs.begin(), runs.end());
-  size_t n = runs.size();
-  double median = n % 2 == 1 ? runs[n / 2] : (runs[n / 2 - 1] + runs[n / 2]) / 2;
-  std::fprintf(stderr, "  %zu timed run(s) after %ld warmup: median %.3f ms, min %.3f ms, max %.3f ms\n", n, warmup,
-               median, runs.front(), runs.back());
-}
-
 int write_outputs(const Options& o, const std::vector<HostValue>& outputs) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     const HostValue& v = outputs[i];
@@ -392,12 +409,14 @@ int write_outputs(const Options& o, const std::vector<HostValue>& outputs) {
   return kExitOk;
 }
 
-int run_method(Module& module, const Options& o, const std::string& name, double load_ms) {
+int run_method(Module& module, const Options& o, const std::string& name, RunReport* report,
+               ProfileTable* profile) {
   Clock::time_point start = Clock::now();
   Result<Method*> loaded = module.load_method(name);
   if (!loaded.ok()) return runtime_error(o, name);
   Method& method = **loaded;
-  double init_ms = ms_since(start);
+  report->init_ms = ms_since(start);
+  report->rss_after_init = current_rss_bytes();
   MethodMeta meta = method.method_meta();
 
   Result<std::vector<HostValue>> inputs = prepare_inputs(o, meta, method);
@@ -406,19 +425,38 @@ int run_method(Module& module, const Options& o, const std::string& name, double
   start = Clock::now();
   Result<std::vector<HostValue>> first = module.run(name, *inputs);
   if (!first.ok()) return runtime_error(o, name);
-  double first_ms = ms_since(start);
+  report->first_ms = ms_since(start);
+  report->rss_after_first_run = current_rss_bytes();
 
   // Planned inputs may share arena space with intermediates, so every run
   // binds its inputs again, as a real caller would.
   for (long i = 0; i < o.warmup; ++i) {
     if (module.set_inputs(method, *inputs) != Error::Ok || method.execute() != Error::Ok) return runtime_error(o, name);
   }
-  std::vector<double> runs;
+  report->runs_ms.reserve(static_cast<size_t>(o.iterations));
   for (long i = 0; i < o.iterations; ++i) {
     start = Clock::now();
     if (module.set_inputs(method, *inputs) != Error::Ok || method.execute() != Error::Ok) return runtime_error(o, name);
-    runs.push_back(ms_since(start));
+    report->runs_ms.push_back(ms_since(start));
   }
+  if (profile != nullptr) {
+    // Profiled runs come after the timed ones so the tracer's clock reads do
+    // not touch the reported latency.
+    profile->enable(true);
+    for (long i = 0; i < std::max(o.iterations, 1L); ++i) {
+      if (module.set_inputs(method, *inputs) != Error::Ok) return runtime_error(o, name);
+      profile->begin_run();
+      Error e = method.execute();
+      profile->end_run();
+      if (e != Error::Ok) return runtime_error(o, name);
+    }
+    profile->enable(false);
+    report->profile = profile;
+  }
+  report->rss_end = current_rss_bytes();
+  // ru_maxrss can trail the sampled RSS (the kernel syncs per-thread RSS
+  // counters lazily), so the peak is the largest of all.
+  report->peak_rss = std::max({peak_rss_bytes(), report->rss_after_init, report->rss_after_first_run, report->rss_end});
   std::vector<HostValue> outputs;
   if (o.warmup + o.iterations == 0) {
     outputs = std::move(*first);
@@ -426,6 +464,12 @@ int run_method(Module& module, const Options& o, const std::string& name, double
     for (size_t i = 0; i < method.outputs_size(); ++i) outputs.push_back(HostValue::copy_of(method.get_output(i)));
   }
 
+  if (o.json) {
+    print_json(*report, stdout);
+    std::fflush(stdout);
+    if (!o.output_dir.empty()) return write_outputs(o, outputs);
+    return kExitOk;
+  }
   std::printf("method '%s': %zu output(s)\n", name.c_str(), outputs.size());
   if (o.print != PrintMode::None) {
     for (size_t i = 0; i < outputs.size(); ++i) {
@@ -433,7 +477,7 @@ int run_method(Module& module, const Options& o, const std::string& name, double
     }
   }
   std::fflush(stdout);
-  print_timing(load_ms, init_ms, first_ms, runs, o.warmup);
+  print_text(*report, stderr);
   if (!o.output_dir.empty()) return write_outputs(o, outputs);
   return kExitOk;
 }
@@ -525,15 +569,24 @@ int run(const Options& o) {
   if (!o.inputs.empty() && file_is_bundled(o.model)) {
     return usage_error("--input cannot be used with a bundled program");
   }
+  RunReport report;
+  report.model = o.model;
+  report.threads = o.threads;
+  report.warmup = o.warmup;
+  report.rss_before_load = current_rss_bytes();
+  // Rows are distinct (kind, operator) pairs; runs are the profiled runs.
+  std::unique_ptr<ProfileTable> profile;
+  if (o.profile) profile.reset(new ProfileTable(512, static_cast<size_t>(std::max(o.iterations, 1L))));
   ModuleOptions options;
   options.num_threads = static_cast<size_t>(o.threads);
+  options.event_tracer = profile.get();
 
   Clock::time_point start = Clock::now();
   FileBytes bytes;
   std::unique_ptr<BundledProgram> bundled;
   Result<std::unique_ptr<Module>> module = load_model(o, options, &bytes, &bundled);
   if (!module.ok()) return runtime_error(o, "");
-  double load_ms = ms_since(start);
+  report.load_ms = ms_since(start);
 
   if (o.info) return print_info(**module, o, bundled.get());
   if (bundled != nullptr) return run_bundled(**module, o, *bundled);
@@ -547,7 +600,8 @@ int run(const Options& o) {
     }
     method = std::find(names.begin(), names.end(), "forward") != names.end() ? "forward" : names.front();
   }
-  return run_method(**module, o, method, load_ms);
+  report.method = method;
+  return run_method(**module, o, method, &report, profile.get());
 }
 
 }  // namespace

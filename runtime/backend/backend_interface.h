@@ -20,6 +20,7 @@ namespace ember {
 
 class ThreadPool;
 class NamedDataMap;
+class EventTracer;
 
 using DelegateHandle = void;
 
@@ -47,6 +48,10 @@ struct BackendExecutionContext {
   MemoryAllocator* temp_allocator = nullptr;
   const ThreadPool* thread_pool = nullptr;
   const char* method_name = nullptr;
+  // When set, a backend reports one EventKind::DelegateNode event per node it
+  // runs, with `instruction` (the delegate call's pc) as the parent.
+  EventTracer* event_tracer = nullptr;
+  uint32_t instruction = 0;
 };
 
 class BackendInterface {

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "runtime/backend/backend_registry.h"
+#include "runtime/core/event_tracer.h"
 #include "runtime/executor/method_layout.h"
 #include "runtime/executor/schema_access.h"
 
@@ -542,7 +543,8 @@ Error Method::execute_instruction(size_t pc, size_t* next_pc) {
     case Instruction::Kind::Delegate: {
       DelegateState& state = delegates_[ins.a];
       EMBER_TRY_CTX(check_arguments_have_data(ins, false), "delegate %d (%s)", ins.a, state.id);
-      BackendExecutionContext context{memory_manager_->temp_allocator(), options_.thread_pool, name()};
+      BackendExecutionContext context{memory_manager_->temp_allocator(), options_.thread_pool, name(),
+                                      options_.event_tracer, static_cast<uint32_t>(pc)};
       Error e = state.backend->execute(context, state.handle, Span<EValue*>(ins.args, ins.num_args));
       if (e != Error::Ok) return add_context(e, "delegate %d (%s)", ins.a, state.id);
       return Error::Ok;
@@ -577,6 +579,30 @@ Error Method::execute_instruction(size_t pc, size_t* next_pc) {
   return fail(Error::Internal, "unknown instruction kind");
 }
 
+void Method::trace_instruction(EventTracer* tracer, size_t pc, uint64_t start_ns) const {
+  const Instruction& ins = instructions_[pc];
+  ProfileEvent event;
+  event.kind = EventKind::Control;
+  event.index = static_cast<uint32_t>(pc);
+  event.start_ns = start_ns;
+  event.end_ns = EventTracer::now_ns();
+  switch (ins.kind) {
+    case Instruction::Kind::Kernel:
+      event.kind = EventKind::Kernel;
+      if (ins.op != nullptr && ins.op->name() != nullptr) event.name = ins.op->name()->c_str();
+      if (ins.op != nullptr && ins.op->overload() != nullptr) event.detail = ins.op->overload()->c_str();
+      break;
+    case Instruction::Kind::Delegate:
+      event.kind = EventKind::DelegateCall;
+      if (delegates_[ins.a].id != nullptr) event.name = delegates_[ins.a].id;
+      break;
+    case Instruction::Kind::Move: event.name = "move"; break;
+    case Instruction::Kind::JumpFalse: event.name = "jump_false"; break;
+    case Instruction::Kind::Free: event.name = "free"; break;
+  }
+  tracer->record(event);
+}
+
 Error Method::execute() {
   EMBER_CHECK_OR_RETURN(initialized_, Error::InvalidState, "method is not initialized");
   bool expected = false;
@@ -592,6 +618,7 @@ Error Method::execute() {
                           "method '%s': input %zu was not set", name(), i);
   }
   MemoryAllocator* temp = memory_manager_->temp_allocator();
+  EventTracer* tracer = options_.event_tracer;
   size_t pc = 0;
   size_t count = 0;
   while (pc < num_instructions_) {
@@ -601,7 +628,9 @@ Error Method::execute() {
                   options_.max_instructions);
     }
     size_t next = pc + 1;
+    uint64_t start_ns = tracer != nullptr ? EventTracer::now_ns() : 0;
     Error e = execute_instruction(pc, &next);
+    if (tracer != nullptr) trace_instruction(tracer, pc, start_ns);
     if (temp != nullptr) temp->reset();
     if (e != Error::Ok) {
       last_instruction_count_ = count;

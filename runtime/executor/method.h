@@ -34,6 +34,7 @@ struct ExecutionPlan;
 namespace ember {
 
 class BackendInterface;
+class EventTracer;
 
 class Method final {
  public:
@@ -89,6 +90,8 @@ class Method final {
   Error resolve_instructions();
   Error parse_tensor(size_t index, const void* serialized, EValue* out);
   Error execute_instruction(size_t pc, size_t* next_pc);
+  // Reports instruction `pc`, started at `start_ns`, to `tracer`.
+  void trace_instruction(EventTracer* tracer, size_t pc, uint64_t start_ns) const;
   Error check_arguments_have_data(const Instruction& ins, bool exempt_output) const;
   // Takes `bytes` (rounded to kMethodAllocatorAlignment) from the method
   // allocator; zero bytes yields null and Ok.

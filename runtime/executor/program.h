@@ -31,6 +31,7 @@ class Method;
 class KernelRegistry;
 class BackendRegistry;
 class ThreadPool;
+class EventTracer;
 
 // The schema version this reader understands (every ExecuTorch file has 0).
 constexpr uint32_t kProgramVersion = 0;
@@ -56,6 +57,9 @@ struct MethodLoadOptions {
   const ThreadPool* thread_pool = nullptr;
   // Cap on instructions one execute() may run (guards JumpFalse loops).
   size_t max_instructions = 10000000;
+  // Times every instruction and delegate node execute() runs (null: off).
+  // Borrowed; must outlive the Method's execute() calls. See event_tracer.h.
+  EventTracer* event_tracer = nullptr;
 };
 
 class Program final : public NamedDataMap {

@@ -237,6 +237,7 @@ Result<Method*> Module::load_method(const std::string& name) {
 
   MethodLoadOptions load_options;
   load_options.thread_pool = thread_pool_;
+  load_options.event_tracer = options_.event_tracer;
   Result<Method> method = program_->load_method(name.c_str(), loaded->memory_manager.get(), load_options);
   if (!method.ok()) return method.error();
   loaded->method.reset(new (std::nothrow) Method(std::move(method.get())));

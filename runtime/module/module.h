@@ -30,6 +30,9 @@ struct ModuleOptions {
   size_t num_threads = 0;
   // Scratch for kernels and delegates during one instruction.
   size_t temp_allocator_bytes = size_t{16} << 20;
+  // Passed to every method the module loads (MethodLoadOptions::event_tracer);
+  // borrowed, must outlive the Module.
+  EventTracer* event_tracer = nullptr;
 };
 
 class Module final {

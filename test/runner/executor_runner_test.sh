@@ -81,6 +81,18 @@ expect_out add "output 0: tensor Float [1] = [7]"
 expect_err add "timing:"
 expect_err add "median"
 [ -s "$WORK/outdir/output_0.npy" ] || fail "add: output_0.npy not written"
+# --json: one object on stdout, nothing else; --profile: one aten::add.out
+# call per run (1 first + 3 timed + 3 profiled runs -> 3 profiled events).
+run add_json 0 --model "$ET/add.pte" --input "$WORK/two.npy" --input "$WORK/five.npy" --iterations 3 --json --profile
+expect_out add_json '{"schema": "ember-runner-bench/1", "model": '
+expect_out add_json '"runs": 3, "warmup": 0, '
+expect_out add_json '"profile": {"runs": 3, '
+expect_out add_json '{"kind": "kernel", "op": "aten::add.out", "count": 3, '
+[ "$(wc -l <"$WORK/add_json.out")" -eq 1 ] || fail "add_json: stdout is not one line"
+run add_profile 0 --model "$ET/add.pte" --input "$WORK/two.npy" --input "$WORK/five.npy" --iterations 2 --profile
+expect_err add_profile "profile (2 run(s); per instruction, then per delegate node):"
+expect_err add_profile "aten::add.out"
+expect_err add_profile "peak RSS"
 # Feed the written output back in: 7 + 7 = 14.
 run add_again 0 --model "$ET/add.pte" --input "$WORK/outdir/output_0.npy" --input "$WORK/outdir/output_0.npy"
 expect_out add_again "output 0: tensor Float [1] = [14]"

@@ -37,7 +37,8 @@ Result<DelegateHandle*> XnnpackBackend::init(BackendInitContext& context, Freeab
 
 Error XnnpackBackend::execute(BackendExecutionContext& context, DelegateHandle* handle, Span<EValue*> args) const {
   EMBER_CHECK_OR_RETURN(handle != nullptr, Error::DelegateInvalidHandle, "XnnpackBackend: null delegate handle");
-  return static_cast<xnnpack::XnnpackExecutor*>(handle)->execute(args, pool_of(context.thread_pool));
+  return static_cast<xnnpack::XnnpackExecutor*>(handle)->execute(args, pool_of(context.thread_pool), context.event_tracer,
+                                                                 context.instruction);
 }
 
 void XnnpackBackend::destroy(DelegateHandle* handle) const {

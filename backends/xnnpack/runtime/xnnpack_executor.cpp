@@ -4,6 +4,7 @@
 #include <new>
 
 #include "backends/xnnpack/runtime/node_factory.h"
+#include "backends/xnnpack/runtime/xnnpack_backend.h"
 #include "runtime/core/named_data_map.h"
 #include "xnnpack_graph_generated.h"
 
@@ -411,7 +412,7 @@ Error XnnpackExecutor::resize_outputs(Span<EValue*> args) {
   return Error::Ok;
 }
 
-Error XnnpackExecutor::execute(Span<EValue*> args, pthreadpool_t pool) {
+Error XnnpackExecutor::execute(Span<EValue*> args, pthreadpool_t pool, EventTracer* tracer, uint32_t instruction) {
   bool expected = false;
   EMBER_CHECK_OR_RETURN(busy_.compare_exchange_strong(expected, true), Error::InvalidState,
                         "XnnpackBackend: delegate is already executing");
@@ -435,7 +436,23 @@ Error XnnpackExecutor::execute(Span<EValue*> args, pthreadpool_t pool) {
     for (size_t i = 0; i < num_nodes_; ++i) EMBER_TRY(nodes_[i]->setup(values_, pool));
     prepared_ = true;
   }
-  for (size_t i = 0; i < num_nodes_; ++i) EMBER_TRY(nodes_[i]->run(pool));
+  if (tracer == nullptr) {
+    for (size_t i = 0; i < num_nodes_; ++i) EMBER_TRY(nodes_[i]->run(pool));
+    return Error::Ok;
+  }
+  ProfileEvent event;
+  event.kind = EventKind::DelegateNode;
+  event.detail = kXnnpackBackendId;
+  event.parent = instruction;
+  for (size_t i = 0; i < num_nodes_; ++i) {
+    event.name = nodes_[i]->kind();
+    event.index = nodes_[i]->index();
+    event.start_ns = EventTracer::now_ns();
+    Error e = nodes_[i]->run(pool);
+    event.end_ns = EventTracer::now_ns();
+    tracer->record(event);
+    EMBER_TRY(e);
+  }
   return Error::Ok;
 }
 

@@ -18,6 +18,7 @@
 #include "backends/xnnpack/runtime/xnnpack_blob.h"
 #include "backends/xnnpack/runtime/xnnpack_node.h"
 #include "runtime/backend/backend_interface.h"
+#include "runtime/core/event_tracer.h"
 
 namespace ember::xnnpack {
 
@@ -29,7 +30,9 @@ class XnnpackExecutor final {
   static Result<XnnpackExecutor*> create(const XnnpackBlob& blob, BackendInitContext& context);
   ~XnnpackExecutor();
 
-  Error execute(Span<EValue*> args, pthreadpool_t pool);
+  // With a tracer, reports one DelegateNode event per node run (parent:
+  // `instruction`, the delegate call's pc).
+  Error execute(Span<EValue*> args, pthreadpool_t pool, EventTracer* tracer = nullptr, uint32_t instruction = 0);
 
   size_t num_nodes() const { return num_nodes_; }
   size_t arena_bytes() const { return arena_bytes_; }
