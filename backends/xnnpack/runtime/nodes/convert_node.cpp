@@ -53,7 +53,12 @@ class RequantizeNode final : public Node {
         out_(out_id),
         multiplier_(in.quant.scale / out.quant.scale),
         in_zero_(in.quant.zero_point),
-        out_zero_(out.quant.zero_point) {}
+        out_zero_(out.quant.zero_point),
+        // uint8 <-> int8 at the same scale with the zero point moved by 128
+        // (how the converter feeds uint8 QDQ models to int8 operators): every
+        // value maps to q -/+ 128, in range, i.e. its top bit flipped.
+        flips_sign_bit_(in.type != out.type && multiplier_ == 1.0f &&
+                        out.quant.zero_point - in.quant.zero_point == (out.type == DataType::QInt8 ? -128 : 128)) {}
 
   Error reshape(Value* values) override { return same_shape(index(), kind(), values[in_], values[out_]); }
   Error setup(Value* values, pthreadpool_t) override {
@@ -63,6 +68,12 @@ class RequantizeNode final : public Node {
     return Error::Ok;
   }
   Error run(pthreadpool_t) override {
+    if (flips_sign_bit_) {
+      const auto* src = static_cast<const uint8_t*>(src_);
+      auto* dst = static_cast<uint8_t*>(dst_);
+      for (size_t i = 0; i < n_; ++i) dst[i] = static_cast<uint8_t>(src[i] ^ 0x80u);
+      return Error::Ok;
+    }
     int32_t lo = qmin_of(to_), hi = qmax_of(to_);
     for (size_t i = 0; i < n_; ++i) {
       int32_t q = from_ == DataType::QInt8 ? static_cast<const int8_t*>(src_)[i] : static_cast<const uint8_t*>(src_)[i];
@@ -82,6 +93,7 @@ class RequantizeNode final : public Node {
   uint32_t in_, out_;
   float multiplier_;
   int32_t in_zero_, out_zero_;
+  bool flips_sign_bit_;
   const void* src_ = nullptr;
   void* dst_ = nullptr;
   size_t n_ = 0;
