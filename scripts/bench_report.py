@@ -44,6 +44,12 @@ def category(model):
     return "float"
 
 
+def adjusted(ember, ort, call):
+    if call is None or call != call or ort - call <= 0.25 * ort:
+        return "-"
+    return f"{ember / (ort - call):.2f}"
+
+
 def fmt_ms(x):
     return f"{x:.4g}"
 
@@ -92,9 +98,12 @@ def main():
                 mem_ratio=med([e[i]["rss_growth_bytes"] / max(ort_growth(o[i]), 1) for i in range(n)]),
                 ember_first=med([x["first_run_ms"] for x in e]), ort_first=med([x["first_run_ms"] for x in o]))
 
-    print(f"### Latency (median of per-process medians over rounds; ratio = Ember / ORT per round, median [min-max])\n")
-    print("| model | kind | threads | timed runs | Ember ms (p10-p90) | ORT ms (p10-p90) | Ember/ORT | spread |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    ident = {t: med([x["median_ms"] for x in rounds(out, "identity", t, "ort")]) for t in threads}
+    print("### Latency (median of per-process medians over rounds; ratio = Ember / ORT per round, median and "
+          "[min-max]; last column: Ember / (ORT - ORT's Identity per-call time))\n")
+    print("| model | kind | threads | timed runs x rounds | Ember ms (p10-p90) | ORT ms (p10-p90) | Ember/ORT | spread "
+          "| Ember/(ORT - call) |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
     for m in models:
         for t in threads:
             r = rows.get((m, t))
@@ -103,7 +112,7 @@ def main():
             print(f"| {m} | {category(m)} | {t} | {r['runs']} x {r['n']} | {fmt_ms(r['ember'])} "
                   f"({fmt_ms(r['ember_p10'])}-{fmt_ms(r['ember_p90'])}) | {fmt_ms(r['ort'])} "
                   f"({fmt_ms(r['ort_p10'])}-{fmt_ms(r['ort_p90'])}) | **{r['ratio']:.2f}** | "
-                  f"{r['lo']:.2f}-{r['hi']:.2f} |")
+                  f"{r['lo']:.2f}-{r['hi']:.2f} | {adjusted(r['ember'], r['ort'], ident.get(t))} |")
 
     print(f"\n### Start-up, memory, file size ({judged} thread)\n")
     print("| model | Ember load+init ms | ORT session create ms | ratio | Ember first run ms | ORT first run ms "
@@ -122,18 +131,20 @@ def main():
 
     print(f"\n### XNNPACK floor ({judged} thread; from executor_runner --profile: the delegate's node time summed "
           "per run, median over the profiled runs, median over rounds)\n")
-    print("| model | Ember ms | floor ms (XNNPACK nodes) | delegate calls ms | delegate overhead (calls/nodes - 1) "
-          "| Ember over floor | ORT ms | ORT / floor | top nodes (share of node time) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| model | Ember ms | Ember ms, profiled | floor ms (XNNPACK nodes) | delegate calls ms "
+          "| delegate overhead (calls/nodes - 1) | Ember over floor | ORT ms | ORT / floor | top nodes (share of node time) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for m in models:
         r = rows.get((m, judged))
         p = [x["profile"] for x in rounds(out, m, judged, "profile") if x.get("profile")]
         if r is None or not p:
             continue
         nodes = med([x["delegate_nodes_median_ms"] for x in p])
+        profiled = med([x["execute_median_ms"] for x in p])
         calls = med([x["delegate_calls_median_ms"] for x in p])
         if nodes <= 0:
-            print(f"| {m} | {fmt_ms(r['ember'])} | (no delegate) | - | - | - | {fmt_ms(r['ort'])} | - | - |")
+            print(f"| {m} | {fmt_ms(r['ember'])} | {fmt_ms(profiled)} | (no delegate) | - | - | - | {fmt_ms(r['ort'])} "
+                  "| - | - |")
             continue
         top = {}
         for x in p:
@@ -142,7 +153,7 @@ def main():
                     top.setdefault(row["op"], []).append(row["share"])
         top = sorted(((med(v), k) for k, v in top.items()), reverse=True)[:3]
         tops = ", ".join(f"{k.split(':', 1)[1]} {100 * s:.0f}%" for s, k in top)
-        print(f"| {m} | {fmt_ms(r['ember'])} | {fmt_ms(nodes)} | {fmt_ms(calls)} | {100 * (calls / nodes - 1):.1f}% | "
+        print(f"| {m} | {fmt_ms(r['ember'])} | {fmt_ms(profiled)} | {fmt_ms(nodes)} | {fmt_ms(calls)} | {100 * (calls / nodes - 1):.1f}% | "
               f"{100 * (r['ember'] / nodes - 1):.1f}% | {fmt_ms(r['ort'])} | {r['ort'] / nodes:.2f} | {tops} |")
 
     print("\n### ONNX Runtime per-call overhead (Identity on 16 floats, 1001 runs per process)\n")
