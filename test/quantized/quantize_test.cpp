@@ -1,5 +1,6 @@
 // quantize_per_tensor (.out, .Tensor_out), quantize_per_channel, quantize_per_token:
 // bit-exact against the scalar reference, ties, saturation, every dtype and axis.
+#include <cmath>
 #include <limits>
 #include <random>
 
@@ -95,6 +96,53 @@ TEST(QuantizePerTensor, EveryDtypeMatchesReference) {
       std::vector<int64_t> want(n);
       for (size_t i = 0; i < n; ++i) want[i] = ref_quantize(x[i], c.scale, c.zp, c.qmin, c.qmax);
       EXPECT_EQ(ints(out), want) << scalar_type_name(c.dtype);
+    }
+  }
+}
+
+// quantize_val's definition with saturation spelled out (ref_quantize casts
+// out-of-range floats to int64, which is undefined for the huge values here).
+int64_t saturating_reference(float x, double scale, int64_t zero_point, int64_t qmin, int64_t qmax) {
+  const float inv = 1.0f / static_cast<float>(scale);
+  const float sum = static_cast<float>(static_cast<int32_t>(zero_point)) + std::nearbyint(inv * x);
+  if (sum != sum || sum <= static_cast<float>(qmin)) return qmin;
+  if (sum >= static_cast<float>(qmax)) return qmax;
+  return static_cast<int64_t>(sum);
+}
+
+TEST(QuantizePerTensor, VectorizedEightBitPathMatchesReferenceOnEdgeValues) {
+  // Ties at every half step, values around the +-2^22 clamp of the fast path,
+  // huge values, infinities, NaN, denormals and random values, at several
+  // scales and zero points (the last one beyond the fast path's 2^16 bound).
+  std::vector<float> x;
+  for (int i = -600; i <= 600; ++i) x.push_back(static_cast<float>(i) * 0.5f);
+  for (float v : {4194303.5f, 4194304.f, 4194305.f, 8388607.f, 8388608.f, 16777216.f, 3e9f, 1e30f, 1e-40f, -0.f}) {
+    x.push_back(v);
+    x.push_back(-v);
+  }
+  x.push_back(std::numeric_limits<float>::infinity());
+  x.push_back(-std::numeric_limits<float>::infinity());
+  x.push_back(std::numeric_limits<float>::quiet_NaN());
+  const std::vector<float> r = random_floats(1000, -300.f, 300.f, 5);
+  x.insert(x.end(), r.begin(), r.end());
+  struct Case {
+    ScalarType dtype;
+    int64_t qmin, qmax, zp;
+    double scale;
+  };
+  const Case cases[] = {{ScalarType::Char, -128, 127, 0, 1.0},     {ScalarType::Char, -128, 127, -5, 0.37},
+                        {ScalarType::Byte, 0, 255, 128, 1.0},      {ScalarType::Byte, 0, 255, 3, 2.5e-3},
+                        {ScalarType::Char, -100, 90, 17, 0.5},     {ScalarType::Byte, 0, 255, 65536, 1.0},
+                        {ScalarType::Char, -128, 127, -70000, 1e-4}};
+  for (const Case& c : cases) {
+    auto in = TensorFactory::make<float>({static_cast<SizesType>(x.size())}, x);
+    auto out = TensorFactory::zeros(c.dtype, {static_cast<SizesType>(x.size())});
+    std::vector<EValue> args = {T(in), D(c.scale), I(c.zp), I(c.qmin), I(c.qmax), DT(c.dtype), T(out), T(out)};
+    ASSERT_TRUE(run_q(kPerTensor, args).ok());
+    std::vector<int64_t> got = ints(out);
+    for (size_t i = 0; i < x.size(); ++i) {
+      ASSERT_EQ(got[i], saturating_reference(x[i], c.scale, c.zp, c.qmin, c.qmax))
+          << "x = " << x[i] << ", scale " << c.scale << ", zero point " << c.zp;
     }
   }
 }
