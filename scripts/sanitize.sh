@@ -10,6 +10,10 @@ cd "$repo_root"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The example-model robustness tests (test/robustness) sample fewer byte
+# positions and allocation numbers here: a Debug+ASan run is ~20x slower.
+export EMBER_MUTATION_POSITIONS=${EMBER_MUTATION_POSITIONS:-150}
+export EMBER_ALLOCATION_SAMPLES=${EMBER_ALLOCATION_SAMPLES:-8}
 
 if [[ -z ${EMBER_SKIP_DEPS:-} ]]; then
   stage_start=$SECONDS

@@ -27,7 +27,9 @@ std::vector<int64_t> Value::sizes() const {
 
 int64_t Value::numel() const {
   int64_t n = 1;
-  for (int64_t s : sizes()) n *= s;
+  for (int64_t s : sizes()) {
+    if (__builtin_mul_overflow(n, s, &n)) fail("value '%s': its element count overflows int64", name.c_str());
+  }
   return n;
 }
 

@@ -1,6 +1,7 @@
 #include "exir/import/onnx/onnx_importer.h"
 
 #include <onnx/onnx_pb.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <fstream>
@@ -18,6 +19,23 @@ namespace {
 // node by node (min_supported_opset).
 constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 21;
+
+// The runtime refuses tensors whose sizes span more than INT32_MAX elements
+// (its strides are int32); refusing them at import also bounds the work and
+// memory a small file can make the converter spend.
+constexpr int64_t kMaxElements = INT32_MAX;
+
+void check_elements(const Value& v, const std::string& what) {
+  int64_t n = 1;
+  for (const Dim& d : v.shape) {
+    if (!d.known() || d.size <= 0) continue;
+    if (d.size > kMaxElements / n) {
+      fail("%s: shape %s spans more than %lld elements (the runtime's limit)", what.c_str(), shape_string(v.shape).c_str(),
+           (long long)kMaxElements);
+    }
+    n *= d.size;
+  }
+}
 
 ScalarType dtype_from_onnx(int32_t t, const std::string& what) {
   switch (t) {
@@ -41,6 +59,10 @@ ScalarType dtype_from_onnx(int32_t t, const std::string& what) {
 
 std::vector<uint8_t> read_file_range(const std::string& path, uint64_t offset, int64_t length,
                                      const std::string& what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fail("%s: external data file '%s' does not exist or is not a regular file", what.c_str(), path.c_str());
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("%s: cannot open external data file '%s'", what.c_str(), path.c_str());
   in.seekg(0, std::ios::end);
@@ -80,6 +102,7 @@ Value tensor_value(const onnx::TensorProto& t, const std::string& model_dir) {
   }
   v.shape = static_shape(sizes);
   v.shape_known = true;
+  check_elements(v, what);
   std::vector<uint8_t> bytes;
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
     std::string location;
@@ -95,6 +118,12 @@ Value tensor_value(const onnx::TensorProto& t, const std::string& model_dir) {
       }
     }
     if (location.empty()) fail("%s: external data without a location", what.c_str());
+    // Like ONNX's checker: a relative path inside the model's folder, so a
+    // model cannot make the converter read /dev, /proc or other files.
+    const std::string padded = "/" + location + "/";
+    if (location[0] == '/' || padded.find("/../") != std::string::npos) {
+      fail("%s: external data location '%s' is not a path inside the model's folder", what.c_str(), location.c_str());
+    }
     bytes = read_file_range(model_dir + "/" + location, offset, length, what);
   } else if (t.has_raw_data()) {
     bytes.assign(t.raw_data().begin(), t.raw_data().end());
@@ -217,6 +246,7 @@ class Importer {
       }
     }
     v.shape_known = true;
+    check_elements(v, what);
     return v;
   }
 
@@ -306,6 +336,9 @@ class Importer {
       n.outputs.push_back(define(out, g_.add_value(std::move(v))));
     }
     infer_onnx_node(g_, n);
+    for (ValueId out : n.outputs) {
+      if (out != kNoValue && g_.value(out).shape_known) check_elements(g_.value(out), "node " + n.describe());
+    }
     g_.nodes.push_back(std::move(n));
   }
 
