@@ -32,6 +32,7 @@ Lowered run_passes(const std::string& path, const ConvertOptions& options, const
                    bool dump) {
   auto dump_ir = [&](const char* pass, const Graph& g) {
     if (dump && options.dump) options.dump(pass, print_graph(g));
+    if (dump && options.progress) options.progress(pass);
   };
   Lowered l;
   Graph& graph = l.graph;
@@ -58,6 +59,7 @@ Lowered run_passes(const std::string& path, const ConvertOptions& options, const
     dump_ir("partition_xnnpack", graph);
   }
   l.calls = lower_to_portable(graph);
+  if (dump && options.progress) options.progress("lower");
   return l;
 }
 
@@ -152,7 +154,9 @@ ConvertResult convert_onnx(const std::string& path, const ConvertOptions& option
         if (lower[d] != dims[d]) dims[d] = std::max(lower[d], dims[d] - 1);
       }
     }
-    const Lowered probe = run_passes(path, options, probe_import, false);
+    Lowered probe = run_passes(path, options, probe_import, false);
+    // Only the partition count is compared; the probe's blobs need not stay.
+    for (std::vector<uint8_t>& blob : probe.partitions.blobs) std::vector<uint8_t>().swap(blob);
     dynamic = resolve_dynamic(l, probe);
   }
   ConvertResult result;
@@ -162,7 +166,13 @@ ConvertResult convert_onnx(const std::string& path, const ConvertOptions& option
     result.not_delegated = l.partitions.not_delegated;
   }
   const MemoryPlan plan = plan_memory(l.graph, l.calls);
-  result.pte = emit_pte(l.graph, l.calls, plan, l.partitions.blobs, dynamic);
+  if (options.progress) options.progress("plan_memory");
+  if (options.output) {
+    emit_pte(l.graph, l.calls, plan, std::move(l.partitions.blobs), dynamic, *options.output);
+    if (options.progress) options.progress("write");
+  } else {
+    result.pte = emit_pte(l.graph, l.calls, plan, std::move(l.partitions.blobs), dynamic);
+  }
   result.num_kernel_calls = l.calls.size();
   result.num_dynamic_tensors = dynamic.size();
   result.arena_bytes = plan.arena_bytes;

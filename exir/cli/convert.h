@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct ConvertOptions {
   std::string backend = "portable";
   // Called with the pass name and the printed IR after each pass (--dump-ir).
   std::function<void(const std::string& pass, const std::string& ir)> dump;
+  // Set: the program is streamed here and ConvertResult::pte stays empty
+  // (large models are then never held in memory twice).
+  std::ostream* output = nullptr;
+  // Called with the stage name as each stage ends (progress of long conversions).
+  std::function<void(const std::string& stage)> progress;
 };
 
 struct ConvertResult {

@@ -1,5 +1,7 @@
 #include "exir/emit/program_builder.h"
 
+#include <ostream>
+
 #include <flatbuffers/flatbuffers.h>
 
 #include <algorithm>
@@ -302,6 +304,30 @@ class ProgramWriter final {
     return assemble();
   }
 
+  // The same bytes as write(), streamed: large programs are never held twice.
+  void write(std::ostream& out) {
+    lay_out_segments();
+    fb::FinishProgramBuffer(fbb_, write_program());
+    const uint8_t* flat = fbb_.GetBufferPointer();
+    const size_t flat_size = fbb_.GetSize();
+    auto put = [&](const void* data, size_t n) { out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n)); };
+    if (segment_data_size_ == 0) return put(flat, flat_size);
+    const std::vector<uint8_t> head = assemble_head();
+    put(head.data(), head.size());
+    uint64_t at = head.size();
+    const std::vector<uint8_t> zeros(p_.options_.segment_alignment, 0);
+    for (size_t i = 0; i < segments_.size(); ++i) {
+      const uint64_t start = segment_base_ + segment_offsets_[i];
+      while (at < start) {
+        const uint64_t n = std::min<uint64_t>(start - at, zeros.size());
+        put(zeros.data(), n);
+        at += n;
+      }
+      put(segments_[i]->data(), segments_[i]->size());
+      at += segments_[i]->size();
+    }
+  }
+
  private:
   void lay_out_segments() {
     const auto& opt = p_.options_;
@@ -486,7 +512,11 @@ class ProgramWriter final {
 
   // The flatbuffer, with the extended header inserted after the identifier
   // when there is segment data, followed by the aligned segments.
-  std::vector<uint8_t> assemble() const {
+  std::vector<uint8_t> assemble() { return assemble(false); }
+  // The bytes before the first segment (the file when there are no segments).
+  std::vector<uint8_t> assemble_head() { return assemble(true); }
+
+  std::vector<uint8_t> assemble(bool head_only) {
     const uint8_t* flat = fbb_.GetBufferPointer();
     const size_t flat_size = fbb_.GetSize();
     if (segment_data_size_ == 0) return std::vector<uint8_t>(flat, flat + flat_size);
@@ -499,7 +529,8 @@ class ProgramWriter final {
     const uint64_t program_size = padded_header + flat_size;
     const uint64_t segment_base = align_up(program_size, opt.segment_alignment);
 
-    std::vector<uint8_t> out(segment_base + segment_data_size_, 0);
+    segment_base_ = segment_base;
+    std::vector<uint8_t> out(segment_base + (head_only ? 0 : segment_data_size_), 0);
     put_le(out.data(), get_le32(flat) + padded_header, 4);  // root offset moves past the header
     std::memcpy(out.data() + 4, flat + 4, 4);                 // file identifier
     std::memcpy(out.data() + 8, "eh00", 4);
@@ -508,7 +539,7 @@ class ProgramWriter final {
     put_le(out.data() + 24, segment_base, 8);
     if (opt.header_length >= 32) put_le(out.data() + 32, segment_data_size_, 8);
     std::memcpy(out.data() + 8 + padded_header, flat + 8, flat_size - 8);
-    for (size_t i = 0; i < segments_.size(); ++i) {
+    for (size_t i = 0; i < segments_.size() && !head_only; ++i) {
       if (!segments_[i]->empty()) {
         std::memcpy(out.data() + segment_base + segment_offsets_[i], segments_[i]->data(), segments_[i]->size());
       }
@@ -521,6 +552,7 @@ class ProgramWriter final {
   std::vector<const std::vector<uint8_t>*> segments_;
   std::vector<uint64_t> segment_offsets_;
   uint64_t segment_data_size_ = 0;
+  uint64_t segment_base_ = 0;
   std::vector<uint8_t> constant_segment_;
   std::vector<uint64_t> constant_offsets_;
   uint32_t constant_segment_index_ = 0;
@@ -533,5 +565,7 @@ class ProgramWriter final {
 };
 
 std::vector<uint8_t> ProgramBuilder::build() const { return ProgramWriter(*this).write(); }
+
+void ProgramBuilder::write(std::ostream& out) const { ProgramWriter(*this).write(out); }
 
 }  // namespace ember

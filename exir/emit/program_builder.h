@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -209,6 +210,9 @@ class ProgramBuilder final {
 
   // The complete .pte file.
   std::vector<uint8_t> build() const;
+  // The same bytes streamed to `out` (the caller checks the stream's state);
+  // large programs are never held in memory twice.
+  void write(std::ostream& out) const;
 
   const Options& options() const { return options_; }
 

@@ -36,9 +36,10 @@ class Emitter {
   Emitter(const Graph& g, const MemoryPlan& plan, const std::set<ValueId>& dynamic)
       : g_(g), plan_(plan), dynamic_(dynamic), method_(program_.add_method("forward")) {}
 
-  std::vector<uint8_t> run(const std::vector<KernelCall>& calls, const std::vector<std::vector<uint8_t>>& blobs) {
+  // Fills the builder; blobs are moved in (they may be large).
+  const ember::ProgramBuilder& run(const std::vector<KernelCall>& calls, std::vector<std::vector<uint8_t>> blobs) {
     std::vector<int> delegates;
-    for (const std::vector<uint8_t>& blob : blobs) delegates.push_back(method_.add_delegate(kXnnpackBackendId, blob));
+    for (std::vector<uint8_t>& blob : blobs) delegates.push_back(method_.add_delegate(kXnnpackBackendId, std::move(blob)));
     std::vector<int32_t> inputs, outputs;
     for (ValueId id : g_.inputs) inputs.push_back(tensor(id));
     for (const KernelCall& c : calls) {
@@ -56,7 +57,7 @@ class Emitter {
     method_.set_inputs(inputs);
     method_.set_outputs(outputs);
     method_.set_container_meta(input_spec(inputs.size()), output_spec(outputs.size()));
-    return program_.build();
+    return program_;
   }
 
  private:
@@ -121,8 +122,15 @@ class Emitter {
 }  // namespace
 
 std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
-                              const std::vector<std::vector<uint8_t>>& blobs, const std::set<ValueId>& dynamic) {
-  return Emitter(graph, plan, dynamic).run(calls, blobs);
+                              std::vector<std::vector<uint8_t>> blobs, const std::set<ValueId>& dynamic) {
+  Emitter emitter(graph, plan, dynamic);
+  return emitter.run(calls, std::move(blobs)).build();
+}
+
+void emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
+              std::vector<std::vector<uint8_t>> blobs, const std::set<ValueId>& dynamic, std::ostream& out) {
+  Emitter emitter(graph, plan, dynamic);
+  emitter.run(calls, std::move(blobs)).write(out);
 }
 
 }  // namespace exir

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <set>
 #include <vector>
 
@@ -18,7 +19,10 @@ namespace exir {
 // written to a segment of its own. `dynamic`: planned tensors written as
 // DYNAMIC_BOUND (their sizes are the bound; kernels resize them at run time).
 std::vector<uint8_t> emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
-                              const std::vector<std::vector<uint8_t>>& blobs = {},
-                              const std::set<ValueId>& dynamic = {});
+                              std::vector<std::vector<uint8_t>> blobs = {}, const std::set<ValueId>& dynamic = {});
+
+// The same program streamed to `out` (large models are never held twice).
+void emit_pte(const Graph& graph, const std::vector<KernelCall>& calls, const MemoryPlan& plan,
+              std::vector<std::vector<uint8_t>> blobs, const std::set<ValueId>& dynamic, std::ostream& out);
 
 }  // namespace exir

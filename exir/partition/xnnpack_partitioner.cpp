@@ -1,5 +1,7 @@
 #include "exir/partition/xnnpack_partitioner.h"
 
+#include "exir/ir/error.h"
+
 #include <algorithm>
 #include <map>
 #include <queue>
@@ -39,6 +41,9 @@ class Partitioner {
         Item it;
         it.nodes = u.nodes();
         it.unit = static_cast<int>(ops_.size());
+        // Weights are translated again when the partition is written; not
+        // keeping every unit's copy here bounds the converter's memory.
+        op.filter.constant = {};
         ops_.push_back(std::move(op));
         units_.push_back(u);
         for (size_t n : it.nodes) node_item[n] = static_cast<int>(items_.size());
@@ -81,6 +86,8 @@ class Partitioner {
   Graph& g_;
   std::vector<XnnOp> ops_;
   std::vector<QuantUnit> units_;
+  std::vector<std::vector<size_t>> consumers_;  // per value: the nodes reading it (during rewrite)
+  std::vector<bool> delegated_;                 // per node: inside a partition (during rewrite)
   std::vector<Item> items_;
   std::vector<Bits> anc_;              // anc_[i]: items with a path to item i
   std::vector<std::set<size_t>> preds_;
@@ -185,6 +192,13 @@ class Partitioner {
     std::vector<bool> removed(g_.nodes.size(), false);
     std::vector<std::pair<size_t, Node>> delegates;  // (position, node)
     const auto consumers = value_consumers(g_);
+    consumers_ = consumers;
+    delegated_.assign(g_.nodes.size(), false);
+    for (const std::vector<size_t>& p : partitions_) {
+      for (size_t i : p) {
+        for (size_t n : items_[i].nodes) delegated_[n] = true;
+      }
+    }
     for (const std::vector<size_t>& p : partitions_) {
       std::set<size_t> inside;
       for (size_t i : p) inside.insert(items_[i].nodes.begin(), items_[i].nodes.end());
@@ -299,7 +313,16 @@ class Partitioner {
                                        first_output + static_cast<uint32_t>(k), quant_of(val));
       }
     }
-    for (size_t i : p) emit_xnn_op(b, g_, ops_[static_cast<size_t>(items_[i].unit)], ids);
+    for (size_t i : p) {
+      const size_t unit = static_cast<size_t>(items_[i].unit);
+      XnnOp op;
+      std::string why;
+      if (!translate_unit(g_, units_[unit], &op, &why)) {
+        exir::fail("internal: %s no longer translates: %s", g_.nodes[units_[unit].op].describe().c_str(), why.c_str());
+      }
+      emit_xnn_op(b, g_, std::move(op), ids);
+      release_constants(items_[i].nodes);
+    }
     for (size_t k = 0; k < outputs.size(); ++k) {
       const Value& val = g_.value(outputs[k]);
       const bool u8 = val.dtype == ScalarType::Byte;
@@ -317,7 +340,20 @@ class Partitioner {
       }
       if (u8) b.add_unary(xnn::NodeKind::Convert, cur, out);
     }
-    return b.build();
+    return std::move(b).release_blob();
+  }
+
+  // Frees the data of constants (weights, biases) only delegated nodes read:
+  // the blob holds them now, and large models must not keep two copies.
+  void release_constants(const std::vector<size_t>& nodes) {
+    for (size_t n : nodes) {
+      for (ValueId v : g_.nodes[n].inputs) {
+        if (v == kNoValue || !g_.value(v).is_constant()) continue;
+        bool only_delegated = std::find(g_.outputs.begin(), g_.outputs.end(), v) == g_.outputs.end();
+        for (size_t c : consumers_[static_cast<size_t>(v)]) only_delegated &= delegated_[c];
+        if (only_delegated) g_.value(v).data.reset();
+      }
+    }
   }
 };
 

@@ -378,7 +378,7 @@ bool translate_unit(const Graph& g, const QuantUnit& u, XnnOp* op, std::string* 
   return refuse(reason, "no XNNPACK node for quantized " + n.op);
 }
 
-void emit_xnn_op(xnn::XnnpackBlobBuilder& b, const Graph& g, const XnnOp& op, std::map<ValueId, uint32_t>& ids) {
+void emit_xnn_op(xnn::XnnpackBlobBuilder& b, const Graph& g, XnnOp&& op, std::map<ValueId, uint32_t>& ids) {
   std::vector<uint32_t> in;
   for (ValueId v : op.inputs) in.push_back(ids.at(v));
   auto found = ids.find(op.output);
@@ -393,8 +393,8 @@ void emit_xnn_op(xnn::XnnpackBlobBuilder& b, const Graph& g, const XnnOp& op, st
   switch (op.form) {
     case XnnOp::Form::Conv:
     case XnnOp::Form::FullyConnected: {
-      const uint32_t filter = b.add_tensor(op.filter);
-      const uint32_t bias = op.has_bias ? b.add_tensor(op.bias) : xnn::kInvalidId;
+      const uint32_t filter = b.add_tensor(std::move(op.filter));
+      const uint32_t bias = op.has_bias ? b.add_tensor(std::move(op.bias)) : xnn::kInvalidId;
       if (op.form == XnnOp::Form::Conv) b.add_conv(op.kind, op.conv, in[0], filter, bias, out, op.options);
       else b.add_fully_connected(in[0], filter, bias, out, op.options);
       break;

@@ -45,10 +45,10 @@ ember::xnnpack::TensorSpec activation_spec(const Graph& g, ValueId v);
 // (the capability table's message, or why no XNNPACK node fits).
 bool translate_unit(const Graph& g, const QuantUnit& unit, XnnOp* op, std::string* reason);
 
-// Adds op's nodes to the blob; `ids` maps activations to blob value ids
-// (inputs must be present; the output is added as an internal value unless
-// already mapped, e.g. to an external output).
-void emit_xnn_op(ember::xnnpack::XnnpackBlobBuilder& b, const Graph& g, const XnnOp& op,
+// Adds op's nodes to the blob, moving its constant bytes in; `ids` maps
+// activations to blob value ids (inputs must be present; the output is added
+// as an internal value unless already mapped, e.g. to an external output).
+void emit_xnn_op(ember::xnnpack::XnnpackBlobBuilder& b, const Graph& g, XnnOp&& op,
                  std::map<ValueId, uint32_t>& ids);
 
 }  // namespace exir

@@ -61,7 +61,10 @@ struct XnnpackBlobBuilder::State {
   std::vector<NodeRecord> nodes;
   // Entry 0 is the reserved "no data" entry ExecuTorch writes.
   std::vector<ConstantEntry> constants{ConstantEntry{0, 0, {}}};
-  std::vector<uint8_t> region;
+  // Constant region as one piece per constant (each padded to 16 when laid
+  // out), so large weights are moved in and out without extra copies.
+  std::vector<std::vector<uint8_t>> region_pieces;
+  uint64_t region_size = 0;
   std::optional<std::vector<uint32_t>> inputs;
   std::optional<std::vector<uint32_t>> outputs;
   std::optional<uint32_t> num_externs;
@@ -151,21 +154,26 @@ uint32_t XnnpackBlobBuilder::add_constant_entry(uint64_t offset, uint64_t size, 
 }
 
 uint32_t XnnpackBlobBuilder::add_tensor(const TensorSpec& spec) {
+  TensorSpec copy = spec;
+  return add_tensor(std::move(copy));
+}
+
+uint32_t XnnpackBlobBuilder::add_tensor(TensorSpec&& spec) {
   State& s = *state_;
   uint32_t index = 0;
-  const ConstantSource& c = spec.constant;
+  ConstantSource& c = spec.constant;
   if (c.raw_index != 0) {
     index = c.raw_index;
   } else if (!c.named_key.empty()) {
     index = add_constant_entry(UINT64_MAX, c.named_size, c.named_key);
   } else if (!c.bytes.empty()) {
     // ExecuTorch appends each constant at the region's end, padded to 16.
-    size_t offset = s.region.size();
-    s.region.insert(s.region.end(), c.bytes.begin(), c.bytes.end());
-    s.region.resize(align_up(s.region.size(), BlobHeader::kAlignment), 0);
-    index = add_constant_entry(offset, c.bytes.size());
+    index = add_constant_entry(s.region_size, c.bytes.size());
+    s.region_size += align_up(c.bytes.size(), BlobHeader::kAlignment);
+    s.region_pieces.push_back(std::move(c.bytes));
+    c.bytes = {};
   }
-  s.values.push_back(spec);
+  s.values.push_back(std::move(spec));
   s.constant_index.push_back(index);
   return static_cast<uint32_t>(s.values.size() - 1);
 }
@@ -441,20 +449,44 @@ std::vector<uint8_t> XnnpackBlobBuilder::build_flatbuffer() const {
   return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
-std::vector<uint8_t> XnnpackBlobBuilder::constant_region() const { return state_->region; }
+std::vector<uint8_t> XnnpackBlobBuilder::constant_region() const {
+  std::vector<uint8_t> region;
+  region.reserve(state_->region_size);
+  for (const std::vector<uint8_t>& piece : state_->region_pieces) {
+    region.insert(region.end(), piece.begin(), piece.end());
+    region.resize(align_up(region.size(), BlobHeader::kAlignment), 0);
+  }
+  return region;
+}
 
-std::vector<uint8_t> XnnpackBlobBuilder::build() const {
-  std::vector<uint8_t> graph = build_flatbuffer();
-  const std::vector<uint8_t>& region = state_->region;
+std::vector<uint8_t> XnnpackBlobBuilder::assemble(bool release_constants) {
+  const std::vector<uint8_t> graph = build_flatbuffer();
   BlobHeader header;
   header.flatbuffer_offset = BlobHeader::kPaddedLength;
   header.flatbuffer_size = static_cast<uint32_t>(graph.size());
   header.constant_offset = static_cast<uint32_t>(BlobHeader::kPaddedLength + align_up(graph.size(), BlobHeader::kAlignment));
-  header.constant_size = region.size();
-  std::vector<uint8_t> blob(header.constant_offset + region.size(), 0);
+  header.constant_size = state_->region_size;
+  // Reserved, then appended piece by piece: pages become resident as they are
+  // written while released pieces give theirs back, so a large blob never
+  // needs two full copies in memory.
+  std::vector<uint8_t> blob;
+  blob.reserve(header.constant_offset + state_->region_size);
+  blob.resize(header.constant_offset, 0);
   header.write(blob.data());
   std::memcpy(blob.data() + header.flatbuffer_offset, graph.data(), graph.size());
-  if (!region.empty()) std::memcpy(blob.data() + header.constant_offset, region.data(), region.size());
+  for (std::vector<uint8_t>& piece : state_->region_pieces) {
+    blob.insert(blob.end(), piece.begin(), piece.end());
+    blob.resize(align_up(blob.size(), BlobHeader::kAlignment), 0);
+    if (release_constants) std::vector<uint8_t>().swap(piece);
+  }
+  return blob;
+}
+
+std::vector<uint8_t> XnnpackBlobBuilder::build() const { return const_cast<XnnpackBlobBuilder*>(this)->assemble(false); }
+
+std::vector<uint8_t> XnnpackBlobBuilder::release_blob() && {
+  std::vector<uint8_t> blob = assemble(true);
+  *this = XnnpackBlobBuilder();
   return blob;
 }
 

@@ -176,6 +176,8 @@ class XnnpackBlobBuilder final {
 
   // --- Values. Each returns the new value's id (its index, = id_out). ---
   uint32_t add_tensor(const TensorSpec& spec);
+  // Moves the constant bytes in (no copy; the builder keeps them until build).
+  uint32_t add_tensor(TensorSpec&& spec);
   uint32_t add_tensor(DataType type, std::vector<uint32_t> dims, Binding binding = Binding::internal(),
                       ConstantSource constant = {}, Quantization quant = {});
   uint32_t add_input(DataType type, std::vector<uint32_t> dims, uint32_t external_id, Quantization quant = {});
@@ -236,12 +238,17 @@ class XnnpackBlobBuilder final {
 
   // The whole blob: header, flatbuffer, constants.
   std::vector<uint8_t> build() const;
+  // The same blob, releasing each constant as it is copied (large models):
+  // the builder is left empty.
+  std::vector<uint8_t> release_blob() &&;
   // Only the XN01 flatbuffer (a header-less blob, as older exporters wrote).
   std::vector<uint8_t> build_flatbuffer() const;
   // The constant region build() appends (each constant 16-aligned).
   std::vector<uint8_t> constant_region() const;
 
  private:
+  std::vector<uint8_t> assemble(bool release_constants);
+
   struct State;
   State* state_;
 };

@@ -155,13 +155,19 @@ Value tensor_value(const onnx::TensorProto& t, const std::string& model_dir) {
 
 class Importer {
  public:
-  Importer(const onnx::ModelProto& model, std::string model_dir, const OnnxImportOptions& options)
+  // Takes the model mutable: initializer bytes are released as they are copied.
+  Importer(onnx::ModelProto& model, std::string model_dir, const OnnxImportOptions& options)
       : model_(model), dir_(std::move(model_dir)), options_(options) {}
 
   Graph run() {
     g_.opset = read_opset();
     const onnx::GraphProto& gp = model_.graph();
-    for (const onnx::TensorProto& t : gp.initializer()) define(t.name(), g_.add_value(tensor_value(t, dir_)));
+    // Each initializer's bytes are freed once copied, so the protobuf and the
+    // graph do not both hold the weights (peak memory of large models).
+    for (onnx::TensorProto& t : *model_.mutable_graph()->mutable_initializer()) {
+      define(t.name(), g_.add_value(tensor_value(t, dir_)));
+      std::string().swap(*t.mutable_raw_data());
+    }
     for (const onnx::ValueInfoProto& vi : gp.input()) {
       if (names_.count(vi.name())) continue;  // an initializer listed as input (IR < 4 style)
       auto frozen = options_.frozen_inputs.find(vi.name());
@@ -342,7 +348,7 @@ class Importer {
     g_.nodes.push_back(std::move(n));
   }
 
-  const onnx::ModelProto& model_;
+  onnx::ModelProto& model_;
   std::string dir_;
   const OnnxImportOptions& options_;
   Graph g_;
