@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "examples/executor_runner/npy.h"
+#include "runtime/module/npy.h"
 #include "examples/executor_runner/profile_table.h"
 #include "examples/executor_runner/run_report.h"
 #include "examples/executor_runner/value_format.h"

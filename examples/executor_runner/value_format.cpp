@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "examples/executor_runner/npy.h"
+#include "runtime/module/npy.h"
 #include "runtime/core/half_float.h"
 
 namespace ember::runner {

@@ -1,7 +1,7 @@
-// .npy reading and writing (examples/executor_runner/npy.h): round trips for
+// .npy reading and writing (runtime/module/npy.h): round trips for
 // every supported dtype, byte-exact headers, hand-written files from NumPy's
 // format description, and malformed files.
-#include "examples/executor_runner/npy.h"
+#include "runtime/module/npy.h"
 
 #include <gtest/gtest.h>
 

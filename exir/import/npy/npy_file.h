@@ -1,7 +1,7 @@
-// NumPy .npy files (format versions 1.0-3.0, little-endian, C order) as exir
-// Values: `exir convert --freeze NAME=VALUE.npy` and `--bundle INPUT.npy`.
-// Build-time code: throws exir::Error naming the file on anything malformed
-// or unsupported (Fortran order, big-endian, object or string dtypes).
+// NumPy .npy files as exir Values (`exir convert --freeze NAME=VALUE.npy`,
+// `--bundle INPUT.npy`), on the runtime's reader/writer (runtime/module/npy.h:
+// versions 1.0-3.0, little-endian, C order). Throws exir::Error naming the
+// file on anything malformed or unsupported.
 //
 // Ownership: the returned Value owns a copy of the array's bytes.
 #pragma once

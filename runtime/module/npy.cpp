@@ -1,4 +1,4 @@
-#include "examples/executor_runner/npy.h"
+#include "runtime/module/npy.h"
 
 #include <cctype>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // Reading and writing NumPy .npy files (format versions 1.0, 2.0 and 3.0),
-// for executor_runner's --input and --output-dir.
+// for executor_runner's --input/--output-dir and exir's --freeze/--bundle.
 //
 // Supported: little-endian '<f2' '<f4' '<f8' '<i2' '<i4' '<i8' '<u2' '<u4'
 // '<u8' and one-byte '|i1' '|u1' '|b1', C order only. Everything returned is an
