@@ -369,21 +369,26 @@ class ProgramWriter final {
 
     std::vector<Offset<fb::Buffer>> constant_buffer;
     if (!p_.options_.constant_segment) {
-      for (const auto& constant : p_.constants_) constant_buffer.push_back(fb::CreateBufferDirect(fbb_, &constant));
+      for (const auto& constant : p_.constants_) {
+        constant_buffer.push_back(fb::CreateBuffer(fbb_, aligned_vector(constant, 16)));
+      }
     }
     std::vector<Offset<fb::BackendDelegateInlineData>> inline_data;
-    for (const auto* blob : inline_blobs_) inline_data.push_back(fb::CreateBackendDelegateInlineDataDirect(fbb_, blob));
+    for (const auto* blob : inline_blobs_) {
+      inline_data.push_back(fb::CreateBackendDelegateInlineData(fbb_, aligned_vector(*blob, 16)));
+    }
     std::vector<Offset<fb::DataSegment>> segments;
     for (size_t i = 0; i < segments_.size(); ++i) {
       segments.push_back(fb::CreateDataSegment(fbb_, segment_offsets_[i], segments_[i]->size()));
     }
     // Inline mode still writes an empty constant_segment, as ExecuTorch does.
     const auto constant_segment =
-        fb::CreateSubsegmentOffsetsDirect(fbb_, constant_segment_index_, &constant_offsets_);
+        fb::CreateSubsegmentOffsets(fbb_, constant_segment_index_, aligned_vector(constant_offsets_));
     Offset<flatbuffers::Vector<Offset<fb::SubsegmentOffsets>>> mutable_segments = 0;
     if (!mutable_offsets_.empty()) {
       mutable_segments =
-          fbb_.CreateVector({fb::CreateSubsegmentOffsetsDirect(fbb_, mutable_segment_index_, &mutable_offsets_)});
+          fbb_.CreateVector({fb::CreateSubsegmentOffsets(fbb_, mutable_segment_index_,
+                                                         aligned_vector(mutable_offsets_))});
     }
     Offset<flatbuffers::Vector<Offset<fb::NamedData>>> named_data = 0;
     if (!p_.named_data_.empty()) {
@@ -420,7 +425,7 @@ class ProgramWriter final {
     return fb::CreateExecutionPlan(fbb_, name, meta, fbb_.CreateVector(values), fbb_.CreateVector(m.inputs_),
                                    fbb_.CreateVector(m.outputs_), fbb_.CreateVector({chain}),
                                    fbb_.CreateVector(operators), fbb_.CreateVector(delegates),
-                                   fbb_.CreateVector(m.arena_sizes()));
+                                   aligned_vector(m.arena_sizes()));
   }
 
   Offset<fb::BackendDelegate> write_delegate(const MethodBuilder::Delegate& d) {
@@ -450,7 +455,7 @@ class ProgramWriter final {
           t.external ? fb::TensorDataLocation::EXTERNAL : fb::TensorDataLocation::SEGMENT);
     }
     return fb::CreateTensor(fbb_, static_cast<fb::ScalarType>(t.scalar_type), t.storage_offset, sizes, dim_order,
-                            false, t.data_buffer_idx, allocation, 0,
+                            t.requires_grad, t.data_buffer_idx, allocation, t.layout,
                             static_cast<fb::TensorShapeDynamism>(t.dynamism), extra);
   }
 
@@ -470,10 +475,11 @@ class ProgramWriter final {
       case K::String:
         return fb::CreateEValue(fbb_, fb::KernelTypes::String, fb::CreateStringDirect(fbb_, v.s.c_str()).Union());
       case K::IntList:
-        return fb::CreateEValue(fbb_, fb::KernelTypes::IntList, fb::CreateIntListDirect(fbb_, &v.ints).Union());
+        return fb::CreateEValue(fbb_, fb::KernelTypes::IntList,
+                                fb::CreateIntList(fbb_, aligned_vector(v.ints)).Union());
       case K::DoubleList:
         return fb::CreateEValue(fbb_, fb::KernelTypes::DoubleList,
-                                fb::CreateDoubleListDirect(fbb_, &v.doubles).Union());
+                                fb::CreateDoubleList(fbb_, aligned_vector(v.doubles)).Union());
       case K::BoolList: {
         const std::vector<uint8_t> items(v.bools.begin(), v.bools.end());
         return fb::CreateEValue(fbb_, fb::KernelTypes::BoolList, fb::CreateBoolListDirect(fbb_, &items).Union());
@@ -508,6 +514,21 @@ class ProgramWriter final {
                                      fb::CreateFreeCall(fbb_, in.a).Union());
     }
     return fb::CreateInstruction(fbb_);
+  }
+
+  // A vector whose data starts at a multiple of `alignment` (default: the
+  // element size) even when empty: FlatBufferBuilder skips alignment for
+  // empty vectors, and Ember's loader checks the alignment of every 8-byte
+  // element vector, empty or not.
+  template <typename T>
+  Offset<flatbuffers::Vector<T>> aligned_vector(const std::vector<T>& items, size_t alignment = sizeof(T)) {
+    if (!items.empty()) {
+      fbb_.ForceVectorAlignment(items.size(), sizeof(T), alignment);
+      return fbb_.CreateVector(items);
+    }
+    fbb_.Align(alignment);
+    fbb_.StartVector(0, sizeof(T));
+    return Offset<flatbuffers::Vector<T>>(fbb_.EndVector(0));
   }
 
   // The flatbuffer, with the extended header inserted after the identifier

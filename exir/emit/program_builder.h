@@ -41,6 +41,8 @@ struct TensorSpec {
   std::optional<std::vector<uint8_t>> dim_order;
   TensorShapeDynamism dynamism = TensorShapeDynamism::Static;
   int32_t storage_offset = 0;
+  bool requires_grad = false;
+  int8_t layout = 0;  // Tensor.layout, written verbatim (0: strided)
   // >0: constant (or mutable initial value) index; 0: none.
   uint32_t data_buffer_idx = 0;
   // Set: memory planned at (mem_id, mem_offset); mem_id is 1-based.
@@ -207,6 +209,10 @@ class ProgramBuilder final {
   uint32_t add_constant(const void* data, size_t nbytes);
   // A named blob (Program.named_data) in a segment of its own.
   void add_named_data(std::string key, std::vector<uint8_t> bytes);
+  // Copies `nbytes` into the mutable data segment; returns its data_buffer_idx
+  // (>= 1). add_mutable_tensor() calls this; a reader re-emitting a file calls
+  // it directly to keep the file's entry order.
+  uint32_t add_mutable_data(const void* data, size_t nbytes);
 
   // The complete .pte file.
   std::vector<uint8_t> build() const;
@@ -220,8 +226,6 @@ class ProgramBuilder final {
   friend class MethodBuilder;
   friend class ProgramWriter;
 
-  // Returns the data_buffer_idx (>= 1) inside the mutable data segment.
-  uint32_t add_mutable_data(const void* data, size_t nbytes);
   size_t add_delegate_blob(std::vector<uint8_t> blob, BlobLocation location);
 
   struct DelegateBlob {
