@@ -290,6 +290,10 @@ void PortableLowerer::qdq(const Node& n) {
     if (!quantize) args.push_back(None());
     return call(name + "_per_tensor", "out", args, {out()});
   }
+  if (q.block_size != 0) {
+    fail("%s: blocked quantization (block_size %lld) is supported only as an embedding table (DequantizeLinear + "
+         "Gather)", source_.c_str(), (long long)q.block_size);
+  }
   const int64_t c = static_cast<int64_t>(q.scales.size());
   std::vector<uint8_t> sb(static_cast<size_t>(c) * sizeof(double)), zb(static_cast<size_t>(c) * sizeof(int64_t));
   for (int64_t i = 0; i < c; ++i) {

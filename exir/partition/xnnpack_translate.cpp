@@ -63,6 +63,7 @@ bool read_weight(const Graph& g, ValueId q, const Sizes& perm, Weight* w, std::s
   if (v.dtype != ScalarType::Char) return refuse(reason, "weights must be int8 (XNNPACK refuses uint8 weights with int8 activations)");
   const QuantParams& qp = *v.quant;
   if (qp.axis < 0 && qp.scales.size() != 1) return refuse(reason, "weight quantization must be per tensor or per channel");
+  if (qp.block_size != 0) return refuse(reason, "blocked weight quantization is not supported by this XNNPACK");
   const Sizes s = v.sizes();
   Sizes strides(s.size(), 1);
   for (size_t d = s.size(); d-- > 1;) strides[d - 1] = strides[d] * s[d];

@@ -407,3 +407,60 @@ TEST(ExirEmit, ContainerMetaTypeIsExecutorchsPytreeForm) {
 }
 
 }  // namespace
+
+namespace {
+
+// Opset 21 blocked DequantizeLinear (int8 table, scales per block of 4 along
+// each row) feeding Gather: converted as one embedding_byte call with the
+// table kept int8, compared with numpy; a blocked DQ elsewhere is refused.
+TEST(ExirBlockedQuantization, BlockedEmbeddingTableMatchesNumpy) {
+  const std::string dir = temp_path("blocked");
+  const bool ok = python(
+      "import os\nfrom onnx import TensorProto, helper, numpy_helper\n"
+      "rng = np.random.default_rng(5)\n"
+      "q = rng.integers(-128, 128, (8, 16)).astype(np.int8)\n"
+      "s = (rng.random((8, 4)) * 0.1 + 0.01).astype(np.float32)\n"
+      "z = rng.integers(-5, 5, (8, 4)).astype(np.int8)\n"
+      "ids = np.array([[3, 0, 7], [1, 1, 6]], np.int64)\n"
+      "table = (q.astype(np.float32) - np.repeat(z, 4, axis=1)) * np.repeat(s, 4, axis=1)\n"
+      "y = table[ids]\n"
+      "inits = [numpy_helper.from_array(q, 'q'), numpy_helper.from_array(s, 's'), numpy_helper.from_array(z, 'z')]\n"
+      "nodes = [helper.make_node('DequantizeLinear', ['q', 's', 'z'], ['t'], axis=1, block_size=4),\n"
+      "         helper.make_node('Gather', ['t', 'ids'], ['y'], axis=0)]\n"
+      "g = helper.make_graph(nodes, 'blocked', [helper.make_tensor_value_info('ids', TensorProto.INT64, [2, 3])],\n"
+      "                      [helper.make_tensor_value_info('y', TensorProto.FLOAT, [2, 3, 16])], inits)\n"
+      "m = helper.make_model(g, opset_imports=[helper.make_opsetid('', 21)])\n"
+      "os.makedirs('" + dir + "', exist_ok=True)\n"
+      "open('" + dir + "/model.onnx', 'wb').write(m.SerializeToString())\n"
+      "np.save('" + dir + "/ids.npy', ids)\nnp.save('" + dir + "/y.npy', y)\n"
+      "g2 = helper.make_graph([nodes[0]], 'blocked_alone', [], [helper.make_tensor_value_info('t', TensorProto.FLOAT, [8, 16])], inits)\n"
+      "open('" + dir + "/alone.onnx', 'wb').write(helper.make_model(g2, opset_imports=[helper.make_opsetid('', 21)]).SerializeToString())");
+  REQUIRE_PYTHON(ok);
+  const exir::Value ids = exir::read_npy(dir + "/ids.npy", "ids");
+  const exir::Value y = exir::read_npy(dir + "/y.npy", "y");
+  for (const char* backend : {"portable", "xnnpack"}) {
+    exir::ConvertOptions options;
+    options.backend = backend;
+    const exir::ConvertResult r = exir::convert_onnx(dir + "/model.onnx", options);
+    const std::string bytes(r.pte.begin(), r.pte.end());
+    EXPECT_NE(bytes.find("embedding_byte"), std::string::npos) << backend;
+    auto module = ember::Module::load_from_buffer(r.pte.data(), r.pte.size());
+    ASSERT_TRUE(module.ok()) << ember::error_message();
+    auto out = module.get()->run("forward", {ember::HostValue::from_tensor(host_tensor(ids))});
+    ASSERT_TRUE(out.ok()) << ember::error_message();
+    const ember::HostTensor& got = (*out)[0].tensor;
+    ASSERT_EQ(got.sizes, (std::vector<int32_t>{2, 3, 16}));
+    for (int64_t i = 0; i < y.numel(); ++i) {
+      EXPECT_NEAR(got.data_as<float>()[i], y.as<float>()[i], 1e-6) << backend << " element " << i;
+    }
+  }
+  exir::ConvertOptions options;
+  try {
+    exir::convert_onnx(dir + "/alone.onnx", options);
+    ADD_FAILURE() << "a blocked DequantizeLinear alone converted";
+  } catch (const exir::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("only as an embedding table"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

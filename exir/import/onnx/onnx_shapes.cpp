@@ -65,6 +65,10 @@ Sizes window(Ctx& c, const Sizes& x, const Sizes& kernel, bool ceil_mode) {
   Sizes out(spatial);
   for (size_t i = 0; i < spatial; ++i) {
     if (strides[i] <= 0 || dilations[i] <= 0 || kernel[i] <= 0) fail("%s: non-positive stride, dilation or kernel", c.what().c_str());
+    // Beyond int32 the window arithmetic below could overflow int64.
+    if (std::max({strides[i], dilations[i], kernel[i], pads[i], pads[i + spatial]}) > INT32_MAX) {
+      fail("%s: stride, dilation, kernel or pad larger than %d", c.what().c_str(), INT32_MAX);
+    }
     const int64_t extent = (kernel[i] - 1) * dilations[i] + 1;
     const int64_t in = x[i + 2];
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
@@ -316,9 +320,12 @@ void slice(Ctx& c) {
     };
     const int64_t s = clampi(starts[i]);
     const int64_t e = back ? std::min(s, clampi(ends[i])) : std::max(s, clampi(ends[i]));
-    const int64_t step = back ? -steps[i] : steps[i];
+    // A step longer than the axis takes one element, as the axis' length does:
+    // clamping keeps -step and the count from overflowing.
+    const int64_t limit = std::max<int64_t>(dim, 1);
+    const int64_t step = std::min(back ? -std::max(steps[i], -limit) : steps[i], limit);
     out[static_cast<size_t>(a)] = (std::abs(e - s) + step - 1) / step;
-    rs.push_back(s); re.push_back(e); ra.push_back(a); rst.push_back(steps[i]);
+    rs.push_back(s); re.push_back(e); ra.push_back(a); rst.push_back(back ? -step : step);
   }
   c.keep_inputs(1);
   c.set_ints("starts", rs); c.set_ints("ends", re); c.set_ints("axes", ra); c.set_ints("steps", rst);
@@ -499,10 +506,22 @@ QuantParams qdq_params(Ctx& c, const Sizes& x, ScalarType storage) {
   } else {
     q.zero_points.assign(q.scales.size(), 0);
   }
-  if (c.n.attr_int("block_size", 0) != 0) fail("%s: blocked quantization is not supported yet", c.what().c_str());
   const Sizes ss = scale.sizes();
-  const bool per_tensor = ss.empty() || (ss.size() == 1 && ss[0] == 1);
-  if (!per_tensor) {
+  const int64_t block = c.n.attr_int("block_size", 0);
+  if (block != 0) {
+    // Opset 21 blocked quantization: scale has x's shape with the axis dim
+    // divided (rounded up) into blocks of block_size elements.
+    if (block < 0) fail("%s: block_size must be positive", c.what().c_str());
+    if (x.empty() || ss.size() != x.size()) fail("%s: blocked scale must have the input's rank", c.what().c_str());
+    q.axis = c.axis(c.n.attr_int("axis", 1), static_cast<int64_t>(x.size()));
+    for (size_t d = 0; d < x.size(); ++d) {
+      const int64_t want = static_cast<int64_t>(d) == q.axis ? (x[d] + block - 1) / block : x[d];
+      if (ss[d] != want) fail("%s: blocked scale shape differs from the input's in axis %zu", c.what().c_str(), d);
+    }
+    q.block_size = block;
+  }
+  const bool per_tensor = block == 0 && (ss.empty() || (ss.size() == 1 && ss[0] == 1));
+  if (!per_tensor && block == 0) {
     if (ss.size() != 1) fail("%s: scale must be a scalar or 1-D", c.what().c_str());
     if (x.empty()) fail("%s: per-axis scale on a scalar input", c.what().c_str());
     q.axis = c.axis(c.n.attr_int("axis", 1), static_cast<int64_t>(x.size()));
