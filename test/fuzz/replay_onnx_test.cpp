@@ -63,6 +63,18 @@ TEST(FuzzOnnxRegressions, HugeShapesAreRefusedAtImport) {
   }
 }
 
+// Shape rules with attribute or input values near the int64 limits: pooling
+// windows are refused past int32; a Slice step of INT64_MIN takes one element.
+TEST(FuzzOnnxRegressions, ExtremeWindowAndStepValues) {
+  EXPECT_NE(convert_error("maxpool_window_overflow.onnx", "portable")
+                .find("stride, dilation, kernel or pad larger than 2147483647"),
+            std::string::npos)
+      << convert_error("maxpool_window_overflow.onnx", "portable");
+  for (const char* backend : {"portable", "xnnpack"}) {
+    EXPECT_EQ(convert_error("slice_step_int64_min.onnx", backend), "") << backend;
+  }
+}
+
 // External data may only name files inside the model's folder.
 TEST(FuzzOnnxRegressions, ExternalDataOutsideTheFolderIsRefused) {
   EXPECT_EQ(convert_error("external_data_outside_folder.onnx", "portable"),

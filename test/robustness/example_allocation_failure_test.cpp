@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <ostream>
 
 #include "backends/xnnpack/runtime/xnnpack_allocator.h"
 #include "runtime/module/module.h"
@@ -31,6 +32,9 @@ struct Model {
   const char* name;
   const char* backend;
 };
+
+// How ctest lists the case (gtest would print the struct's bytes).
+void PrintTo(const Model& m, std::ostream* os) { *os << m.name << "/" << m.backend; }
 
 const Model kModels[] = {
     {EXIR_GEN_QDQ_MODELS, "qdq_cnn224", "xnnpack"}, {EXIR_GEN_QDQ_MODELS, "qdq_cnn224", "portable"},

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <ostream>
 #include <numeric>
 #include <random>
 
@@ -28,6 +29,9 @@ struct Model {
   const char* name;
   const char* backend;
 };
+
+// How ctest lists the case (gtest would print the struct's bytes).
+void PrintTo(const Model& m, std::ostream* os) { *os << m.name << "/" << m.backend; }
 
 const Model kModels[] = {
     {EXIR_GEN_QDQ_MODELS, "qdq_cnn", "xnnpack"},   {EXIR_GEN_QDQ_MODELS, "qdq_cnn", "portable"},
