@@ -52,46 +52,11 @@ ValueId PortableLowerer::widen_minus_zero_point(ValueId x, const std::vector<int
 }
 
 void PortableLowerer::matmul_integer(const Node& n) {
-  Sizes as = sizes(in(0)), bs = sizes(in(1));
+  const Sizes as = sizes(in(0)), bs = sizes(in(1));
   // Per-row zero points of A broadcast as [M, 1]; per-column ones of B as [N].
   ValueId a = widen_minus_zero_point(in(0), zero_points(g_, n, 2), {as.size() >= 2 ? as[as.size() - 2] : 1, 1});
   ValueId b = widen_minus_zero_point(in(1), zero_points(g_, n, 3), {bs.back()});
-  if (as.size() == 1) a = view(a, as = {1, as[0]});
-  if (bs.size() == 1) b = view(b, bs = {bs[0], 1});
-  const int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
-  const std::string name = val(out()).name;
-  if (bs.size() == 2) {
-    const Sizes rs = {product(Sizes(as.begin(), as.end() - 1)), nn};
-    const ValueId a2 = view(a, {rs[0], k});
-    const bool direct = sizes(out()) == rs;
-    const ValueId r = direct ? out() : temp(name + "_mm", ScalarType::Int, rs);
-    call("aten::mm", "out", {T(a2), T(b)}, {r});
-    if (!direct) view(r, sizes(out()), out());
-    return;
-  }
-  const size_t rank = std::max(as.size(), bs.size());
-  Sizes batch;
-  for (size_t i = 0; i + 2 < rank; ++i) {
-    const size_t pa = i + as.size(), pb = i + bs.size();
-    const int64_t x = pa < rank ? 1 : as[pa - rank];
-    const int64_t y = pb < rank ? 1 : bs[pb - rank];
-    batch.push_back(std::max(x, y));
-  }
-  auto to3d = [&](ValueId x, const Sizes& xs, int64_t r, int64_t c) {
-    Sizes full = batch;
-    full.push_back(r);
-    full.push_back(c);
-    if (xs != full) {
-      const ValueId e = temp(val(x).name + "_expand", ScalarType::Int, full);
-      call("aten::expand_copy", "out", {T(x), IL(full), B(false)}, {e});
-      x = e;
-    }
-    return view(x, {product(batch), r, c});
-  };
-  const ValueId a3 = to3d(a, as, m, k), b3 = to3d(b, bs, k, nn);
-  const ValueId r = temp(name + "_bmm", ScalarType::Int, {product(batch), m, nn});
-  call("aten::bmm", "out", {T(a3), T(b3)}, {r});
-  view(r, sizes(out()), out());
+  matmul_of(a, b, ScalarType::Int);
 }
 
 void PortableLowerer::conv_integer(const Node& n) {

@@ -100,27 +100,31 @@ void PortableLowerer::gemm(const Node& n) {
   call("aten::mul", "Scalar_out", {T(prod), D(alpha)}, {out()});
 }
 
-void PortableLowerer::matmul(const Node&) {
-  ValueId a = in(0), b = in(1);
+void PortableLowerer::matmul(const Node&) { matmul_of(in(0), in(1), ScalarType::Float); }
+
+// ONNX MatMul semantics (1-D promotion, batch broadcasting) on mm / bmm of
+// `dtype` (Float, or Int for MatMulInteger), written to the node's output.
+void PortableLowerer::matmul_of(ValueId a, ValueId b, ScalarType dtype) {
   Sizes as = sizes(a), bs = sizes(b);
   if (as.size() == 1) a = view(a, as = {1, as[0]});
   if (bs.size() == 1) b = view(b, bs = {bs[0], 1});
   const int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+  const std::string name = val(out()).name;
   if (bs.size() == 2) {
-    const Sizes a_lead(as.begin(), as.end() - 1);
-    const ValueId a2 = view(a, {product(a_lead), k});
-    const Sizes rs = {product(a_lead), nn};
+    const Sizes rs = {product(Sizes(as.begin(), as.end() - 1)), nn};
+    const ValueId a2 = view(a, {rs[0], k});
     const bool direct = sizes(out()) == rs;
-    const ValueId r = direct ? out() : temp(val(out()).name + "_mm", ScalarType::Float, rs);
+    const ValueId r = direct ? out() : temp(name + "_mm", dtype, rs);
     call("aten::mm", "out", {T(a2), T(b)}, {r});
     if (!direct) view(r, sizes(out()), out());
     return;
   }
+  const size_t rank = std::max(as.size(), bs.size());
   Sizes batch;
-  const Sizes ab(as.begin(), as.end() - 2), bb(bs.begin(), bs.end() - 2);
-  for (size_t i = 0; i < std::max(ab.size(), bb.size()); ++i) {
-    const int64_t x = i + ab.size() < std::max(ab.size(), bb.size()) ? 1 : ab[i + ab.size() - std::max(ab.size(), bb.size())];
-    const int64_t y = i + bb.size() < std::max(ab.size(), bb.size()) ? 1 : bb[i + bb.size() - std::max(ab.size(), bb.size())];
+  for (size_t i = 0; i + 2 < rank; ++i) {
+    const size_t pa = i + as.size(), pb = i + bs.size();
+    const int64_t x = pa < rank ? 1 : as[pa - rank];
+    const int64_t y = pb < rank ? 1 : bs[pb - rank];
     batch.push_back(std::max(x, y));
   }
   auto to3d = [&](ValueId x, const Sizes& xs, int64_t r, int64_t c) {
@@ -128,14 +132,14 @@ void PortableLowerer::matmul(const Node&) {
     full.push_back(r);
     full.push_back(c);
     if (xs != full) {
-      const ValueId e = temp(val(x).name + "_expand", ScalarType::Float, full);
+      const ValueId e = temp(val(x).name + "_expand", dtype, full);
       call("aten::expand_copy", "out", {T(x), IL(full), B(false)}, {e});
       x = e;
     }
     return view(x, {product(batch), r, c});
   };
   const ValueId a3 = to3d(a, as, m, k), b3 = to3d(b, bs, k, nn);
-  const ValueId r = temp(val(out()).name + "_bmm", ScalarType::Float, {product(batch), m, nn});
+  const ValueId r = temp(name + "_bmm", dtype, {product(batch), m, nn});
   call("aten::bmm", "out", {T(a3), T(b3)}, {r});
   view(r, sizes(out()), out());
 }

@@ -151,6 +151,7 @@ class PortableLowerer {
   void lower(const Node& n);
   void gemm(const Node& n);
   void matmul(const Node& n);
+  void matmul_of(ValueId a, ValueId b, ScalarType dtype);
   void conv(const Node& n);
   void softmax(const Node& n);
   void gather(const Node& n);

@@ -22,6 +22,7 @@
 #include "exir/ir/error.h"
 #include "runtime/bundled/bundled_program.h"
 #include "runtime/module/module.h"
+#include "test/exir/host_tensor.h"
 #include "test/exir/model_generator.h"
 
 namespace {
@@ -60,13 +61,7 @@ std::pair<int, std::string> run_cli(const std::string& args) {
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, text};
 }
 
-ember::HostTensor host_tensor(const exir::Value& v) {
-  ember::HostTensor t;
-  t.dtype = v.dtype;
-  for (int64_t s : v.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *v.data;
-  return t;
-}
+using ember::test::host_tensor;
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -16,6 +16,7 @@
 #include "exir/cli/convert.h"
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
+#include "test/exir/host_tensor.h"
 #include "test/exir/model_generator.h"
 
 namespace {
@@ -31,13 +32,7 @@ const std::string& generated_dir() { return ember::test::generated_models(EXIR_G
 
 #define REQUIRE_GENERATOR() EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_MODELS)
 
-ember::HostTensor host_tensor(const exir::Value& v) {
-  ember::HostTensor t;
-  t.dtype = v.dtype;
-  for (int64_t s : v.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *v.data;
-  return t;
-}
+using ember::test::host_tensor;
 
 // Converts CASE/model.onnx, runs it on test_data_set_0's inputs and compares
 // every output (atol 1e-4 + rtol 1e-4; exact for non-float).

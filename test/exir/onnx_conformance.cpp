@@ -29,6 +29,7 @@
 #include "exir/cli/convert.h"
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
+#include "test/exir/host_tensor.h"
 
 namespace {
 
@@ -88,13 +89,7 @@ bool in_scope(const std::string& name, const onnx::ModelProto& model) {
   return has_op;
 }
 
-ember::HostTensor host_tensor(const exir::Value& v) {
-  ember::HostTensor t;
-  t.dtype = v.dtype;
-  for (int64_t s : v.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *v.data;
-  return t;
-}
+using ember::test::host_tensor;
 
 std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 std::string format(const char* fmt, ...) {
