@@ -64,7 +64,8 @@ TEST(FuzzOnnxRegressions, HugeShapesAreRefusedAtImport) {
 }
 
 // Shape rules with attribute or input values near the int64 limits: pooling
-// windows are refused past int32; a Slice step of INT64_MIN takes one element.
+// windows and pads are refused past int32, Reshape entries whose product
+// overflows are refused; a Slice step of INT64_MIN takes one element.
 TEST(FuzzOnnxRegressions, ExtremeWindowAndStepValues) {
   EXPECT_NE(convert_error("maxpool_window_overflow.onnx", "portable")
                 .find("stride, dilation, kernel or pad larger than 2147483647"),
@@ -73,6 +74,12 @@ TEST(FuzzOnnxRegressions, ExtremeWindowAndStepValues) {
   for (const char* backend : {"portable", "xnnpack"}) {
     EXPECT_EQ(convert_error("slice_step_int64_min.onnx", backend), "") << backend;
   }
+  EXPECT_NE(convert_error("pad_sum_overflow.onnx", "portable").find("pad of axis 2 beyond +-2147483647"),
+            std::string::npos)
+      << convert_error("pad_sum_overflow.onnx", "portable");
+  EXPECT_NE(convert_error("reshape_product_overflow.onnx", "portable").find("the shape's entries multiply past int64"),
+            std::string::npos)
+      << convert_error("reshape_product_overflow.onnx", "portable");
 }
 
 // External data may only name files inside the model's folder.

@@ -182,8 +182,8 @@ void reshape(Ctx& c) {
       infer = static_cast<int64_t>(i);
     } else if (target[i] < 0) {
       fail("%s: invalid shape entry %lld", c.what().c_str(), (long long)target[i]);
-    } else {
-      known *= target[i];
+    } else if (__builtin_mul_overflow(known, target[i], &known)) {
+      fail("%s: the shape's entries multiply past int64", c.what().c_str());
     }
   }
   const int64_t total = product(x, 0, x.size());
@@ -377,6 +377,10 @@ void pad(Ctx& c) {
   }
   Sizes out = x;
   for (size_t i = 0; i < rank; ++i) {
+    // Bounded so the sum below cannot overflow int64.
+    if (std::max(full[i], full[i + rank]) > INT32_MAX || std::min(full[i], full[i + rank]) < -INT32_MAX) {
+      fail("%s: pad of axis %zu beyond +-%d", c.what().c_str(), i, INT32_MAX);
+    }
     out[i] += full[i] + full[i + rank];
     if (out[i] < 0) fail("%s: pads make axis %zu negative", c.what().c_str(), i);
   }
