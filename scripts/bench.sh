@@ -17,7 +17,7 @@
 #   ROUNDS [5]            rounds per model and thread count
 #   THREADS ["1 2"]       thread counts; the first is the judged one
 #   MODELS [all below]    model folder names from the generators
-#   TARGET_MS [400]       timed runs per process ~ TARGET_MS / latency (11..1001, odd)
+#   TARGET_MS [400]       timed runs per process ~ TARGET_MS / latency (51..1001, odd)
 #   BUILD [build-bench]   build folder (relative to the repo root)
 #   OUT [$BUILD/bench]    models, converted programs, raw JSON, report.md
 #   SKIP_BUILD [0]        1: use the binaries already in $BUILD
@@ -111,7 +111,7 @@ ort() {  # MODEL THREADS ITER
 declare -A ITER
 for m in $MODELS; do
   med=$(ember "$m" 1 5 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
-  ITER[$m]=$("$PY" -c "n=int($TARGET_MS/max($med,1e-3)); n=min(max(n,11),1001); print(n|1)")
+  ITER[$m]=$("$PY" -c "n=int($TARGET_MS/max($med,1e-3)); n=min(max(n,51),1001); print(n|1)")
   log "$m: median ${med} ms at 1 thread -> ${ITER[$m]} timed runs per process"
 done
 
