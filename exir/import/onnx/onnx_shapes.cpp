@@ -519,7 +519,8 @@ QuantParams qdq_params(Ctx& c, const Sizes& x, ScalarType storage) {
     if (x.empty() || ss.size() != x.size()) fail("%s: blocked scale must have the input's rank", c.what().c_str());
     q.axis = c.axis(c.n.attr_int("axis", 1), static_cast<int64_t>(x.size()));
     for (size_t d = 0; d < x.size(); ++d) {
-      const int64_t want = static_cast<int64_t>(d) == q.axis ? (x[d] + block - 1) / block : x[d];
+      // Rounded up without x + block - 1, which overflows for a huge block_size.
+      const int64_t want = static_cast<int64_t>(d) != q.axis ? x[d] : x[d] == 0 ? 0 : (x[d] - 1) / block + 1;
       if (ss[d] != want) fail("%s: blocked scale shape differs from the input's in axis %zu", c.what().c_str(), d);
     }
     q.block_size = block;
