@@ -138,6 +138,8 @@ bool make_bias(const Graph& g, const QuantUnit& u, size_t input, float s_in, con
       real = b.as<float>()[c];
     }
     const double r = std::nearbyint(real / target[k]);
+    // NaN (a NaN or zero scale) has no int32 value; converting it is undefined.
+    if (std::isnan(r)) return refuse(reason, "the bias does not quantize to int32 (NaN or zero scale)");
     q[k] = static_cast<int32_t>(std::min<double>(std::max<double>(r, INT32_MIN), INT32_MAX));
   }
   spec->dims = {static_cast<uint32_t>(channels)};

@@ -5,7 +5,6 @@
 // example_mutation_test and example_allocation_failure_test.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
