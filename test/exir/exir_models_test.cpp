@@ -20,74 +20,20 @@
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
 #include "test/exir/model_generator.h"
+#include "test/exir/model_run.h"
 
 namespace {
 
-struct Outcome {
-  exir::ConvertResult convert;
-  std::map<std::string, std::string> ir;  // pass -> printed IR
-  std::vector<float> output;
-};
+using ember::test::convert_and_run;
+using ember::test::output_step;
+using ember::test::within_one_step;
+using Outcome = ember::test::ModelRun;
 
 std::string case_dir(const char* script, const std::string& name) {
   return ember::test::generated_models(script) + "/" + name;
 }
 
-Outcome convert_and_run(const std::string& dir, const std::string& backend) {
-  exir::ConvertOptions options;
-  options.backend = backend;
-  Outcome o;
-  options.dump = [&o](const std::string& pass, const std::string& ir) { o.ir[pass] = ir; };
-  o.convert = exir::convert_onnx(dir + "/model.onnx", options);
-  auto module = ember::Module::load_from_buffer(o.convert.pte.data(), o.convert.pte.size());
-  EXPECT_TRUE(module.ok()) << ember::error_message();
-  if (!module.ok()) return o;
-  const exir::Value x = exir::read_onnx_tensor_file(dir + "/test_data_set_0/input_0.pb");
-  ember::HostTensor t;
-  t.dtype = x.dtype;
-  for (int64_t s : x.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *x.data;
-  auto outputs = module.get()->run("forward", {ember::HostValue::from_tensor(t)});
-  EXPECT_TRUE(outputs.ok()) << ember::error_message();
-  if (!outputs.ok() || outputs->size() != 1) return o;
-  const ember::HostTensor& y = (*outputs)[0].tensor;
-  EXPECT_EQ(y.dtype, ember::ScalarType::Float);
-  const float* p = y.data_as<float>();
-  o.output.assign(p, p + y.data.size() / sizeof(float));
-  return o;
-}
-
-std::vector<float> reference(const std::string& dir) {
-  const exir::Value y = exir::read_onnx_tensor_file(dir + "/test_data_set_0/output_0.pb");
-  return std::vector<float>(y.as<float>(), y.as<float>() + y.numel());
-}
-
-double output_step(const std::string& dir) {
-  std::ifstream f(dir + "/output_scale.txt");
-  double s = 0;
-  f >> s;
-  return s;
-}
-
-// Every element within one step; prints and returns the share that is exact
-// (< half a step) and the largest difference in steps.
-double within_one_step(const std::vector<float>& got, const std::vector<float>& want, double step,
-                       const std::string& what) {
-  EXPECT_EQ(got.size(), want.size()) << what;
-  if (got.size() != want.size() || got.empty()) return 0;
-  size_t exact = 0;
-  double worst = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
-    EXPECT_LE(d, step * 1.001) << what << " element " << i << ": " << got[i] << " vs " << want[i];
-    exact += d < step * 0.5;
-    worst = std::max(worst, d / step);
-  }
-  const double share = static_cast<double>(exact) / static_cast<double>(got.size());
-  std::printf("%s: %zu of %zu elements exact (%.1f%%), max diff %.2f steps\n", what.c_str(), exact, got.size(),
-              100.0 * share, worst);
-  return share;
-}
+std::vector<float> reference(const std::string& dir) { return ember::test::reference_output(dir); }
 
 void close_float(const std::vector<float>& got, const std::vector<float>& want, const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;

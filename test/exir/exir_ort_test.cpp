@@ -29,6 +29,7 @@
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
 #include "test/exir/model_generator.h"
+#include "test/exir/model_run.h"
 
 namespace {
 
@@ -122,31 +123,11 @@ size_t count_files(const std::string& dir, const char* prefix) {
   return n;
 }
 
-// Graph inputs that are not initializers, in order: what input_<i>.pb feed.
-std::vector<std::string> graph_input_names(const std::string& model_path) {
-  std::ifstream in(model_path, std::ios::binary);
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in)) return {};
-  std::set<std::string> inits;
-  for (const onnx::TensorProto& t : model.graph().initializer()) inits.insert(t.name());
-  std::vector<std::string> names;
-  for (const onnx::ValueInfoProto& vi : model.graph().input()) {
-    if (!inits.count(vi.name())) names.push_back(vi.name());
-  }
-  return names;
-}
-
 // Converts with --backend xnnpack (input shapes fixed to the test data's, as
 // --input-shape would) and runs on Ember; empty on failure (reported).
 std::vector<Tensor> run_ember(const std::string& model_dir) {
   const std::string data = model_dir + "/test_data_set_0";
-  exir::ConvertOptions options;
-  options.backend = "xnnpack";
-  const std::vector<std::string> names = graph_input_names(model_dir + "/model.onnx");
-  for (size_t i = 0; i < names.size() && i < count_files(data, "input_"); ++i) {
-    options.import.input_shapes[names[i]] =
-        exir::read_onnx_tensor_file(data + "/input_" + std::to_string(i) + ".pb").sizes();
-  }
+  const exir::ConvertOptions options = ember::test::options_for_test_data(model_dir, "xnnpack");
   exir::ConvertResult converted;
   try {
     converted = exir::convert_onnx(model_dir + "/model.onnx", options);
@@ -161,12 +142,8 @@ std::vector<Tensor> run_ember(const std::string& model_dir) {
   }
   std::vector<ember::HostValue> inputs;
   for (size_t i = 0, n = count_files(data, "input_"); i < n; ++i) {
-    const exir::Value x = exir::read_onnx_tensor_file(data + "/input_" + std::to_string(i) + ".pb");
-    ember::HostTensor t;
-    t.dtype = x.dtype;
-    for (int64_t s : x.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-    t.data = *x.data;
-    inputs.push_back(ember::HostValue::from_tensor(std::move(t)));
+    inputs.push_back(ember::HostValue::from_tensor(
+        ember::test::host_tensor(exir::read_onnx_tensor_file(data + "/input_" + std::to_string(i) + ".pb"))));
   }
   auto outputs = module.get()->run("forward", inputs);
   if (!outputs.ok()) {

@@ -19,6 +19,7 @@
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
 #include "test/exir/model_generator.h"
+#include "test/exir/model_run.h"
 
 namespace {
 
@@ -26,54 +27,11 @@ const std::string& generated_dir() { return ember::test::generated_models(EXIR_G
 
 #define REQUIRE_GENERATOR() EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_QDQ_MODELS)
 
-ember::HostValue host_value(const exir::Value& v) {
-  ember::HostTensor t;
-  t.dtype = v.dtype;
-  for (int64_t s : v.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *v.data;
-  return ember::HostValue::from_tensor(t);
-}
+using ember::test::convert_and_run;
+using Outcome = ember::test::ModelRun;
 
-struct Outcome {
-  exir::ConvertResult convert;
-  std::vector<std::vector<float>> outputs;
-};
-
-Outcome convert_and_run(const std::string& dir, const std::string& backend) {
-  exir::ConvertOptions options;
-  options.backend = backend;
-  Outcome o;
-  o.convert = exir::convert_onnx(dir + "/model.onnx", options);
-  auto module = ember::Module::load_from_buffer(o.convert.pte.data(), o.convert.pte.size());
-  EXPECT_TRUE(module.ok()) << ember::error_message();
-  if (!module.ok()) return o;
-  auto outputs =
-      module.get()->run("forward", {host_value(exir::read_onnx_tensor_file(dir + "/test_data_set_0/input_0.pb"))});
-  EXPECT_TRUE(outputs.ok()) << ember::error_message();
-  if (!outputs.ok()) return o;
-  for (const ember::HostValue& v : *outputs) {
-    EXPECT_EQ(v.tensor.dtype, ember::ScalarType::Float);
-    const float* p = v.tensor.data_as<float>();
-    o.outputs.emplace_back(p, p + v.tensor.data.size() / sizeof(float));
-  }
-  return o;
-}
-
-// Every element within one step; prints and returns the share that is exact
-// (closer than half a step).
 double compare(const std::vector<float>& got, const std::vector<float>& want, double step, const std::string& what) {
-  EXPECT_EQ(got.size(), want.size()) << what;
-  if (got.size() != want.size() || got.empty()) return 0;
-  size_t exact = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
-    EXPECT_LE(d, step * 1.001) << what << " element " << i << ": " << got[i] << " vs " << want[i];
-    exact += d < step * 0.5;
-  }
-  const double share = static_cast<double>(exact) / static_cast<double>(got.size());
-  std::printf("%s: %zu of %zu elements exact (%.1f%%), the rest within one step\n", what.c_str(), exact, got.size(),
-              100.0 * share);
-  return share;
+  return ember::test::within_one_step(got, want, step, what);
 }
 
 TEST(ExirQOperator, QLinearCnnDelegatesConvsAndMatMulAndMatchesReference) {

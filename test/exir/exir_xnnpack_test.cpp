@@ -19,6 +19,7 @@
 #include "exir/ir/error.h"
 #include "runtime/module/module.h"
 #include "test/exir/model_generator.h"
+#include "test/exir/model_run.h"
 
 namespace {
 
@@ -26,61 +27,16 @@ const std::string& generated_dir() { return ember::test::generated_models(EXIR_G
 
 #define REQUIRE_GENERATOR() EMBER_REQUIRE_GENERATED_MODELS(EXIR_GEN_QDQ_MODELS)
 
-struct Outcome {
-  exir::ConvertResult convert;
-  std::vector<float> output;
-};
+using Outcome = ember::test::ModelRun;
 
+std::string case_path(const std::string& name) { return generated_dir() + "/" + name; }
 Outcome convert_and_run(const std::string& name, const std::string& backend) {
-  const std::string dir = generated_dir() + "/" + name;
-  exir::ConvertOptions options;
-  options.backend = backend;
-  Outcome o;
-  o.convert = exir::convert_onnx(dir + "/model.onnx", options);
-  auto module = ember::Module::load_from_buffer(o.convert.pte.data(), o.convert.pte.size());
-  EXPECT_TRUE(module.ok()) << ember::error_message();
-  if (!module.ok()) return o;
-  const exir::Value x = exir::read_onnx_tensor_file(dir + "/test_data_set_0/input_0.pb");
-  ember::HostTensor t;
-  t.dtype = x.dtype;
-  for (int64_t s : x.sizes()) t.sizes.push_back(static_cast<int32_t>(s));
-  t.data = *x.data;
-  auto outputs = module.get()->run("forward", {ember::HostValue::from_tensor(t)});
-  EXPECT_TRUE(outputs.ok()) << ember::error_message();
-  if (!outputs.ok() || outputs->size() != 1) return o;
-  const ember::HostTensor& y = (*outputs)[0].tensor;
-  EXPECT_EQ(y.dtype, ember::ScalarType::Float);
-  const float* p = y.data_as<float>();
-  o.output.assign(p, p + y.data.size() / sizeof(float));
-  return o;
+  return ember::test::convert_and_run(case_path(name), backend);
 }
-
-std::vector<float> reference(const std::string& name) {
-  const exir::Value y = exir::read_onnx_tensor_file(generated_dir() + "/" + name + "/test_data_set_0/output_0.pb");
-  return std::vector<float>(y.as<float>(), y.as<float>() + y.numel());
-}
-
-double output_step(const std::string& name) {
-  std::ifstream f(generated_dir() + "/" + name + "/output_scale.txt");
-  double s = 0;
-  f >> s;
-  return s;
-}
-
-// Every element within one step; returns the share that is exact (< half a step).
-double compare(const std::vector<float>& got, const std::vector<float>& want, double step, const char* what) {
-  EXPECT_EQ(got.size(), want.size()) << what;
-  if (got.size() != want.size() || got.empty()) return 0;
-  size_t exact = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    const double d = std::fabs(static_cast<double>(got[i]) - want[i]);
-    EXPECT_LE(d, step * 1.001) << what << " element " << i << ": " << got[i] << " vs " << want[i];
-    exact += d < step * 0.5;
-  }
-  const double share = static_cast<double>(exact) / static_cast<double>(got.size());
-  std::printf("%s: %zu of %zu elements exact (%.1f%%), the rest within one step\n", what, exact, got.size(),
-              100.0 * share);
-  return share;
+std::vector<float> reference(const std::string& name) { return ember::test::reference_output(case_path(name)); }
+double output_step(const std::string& name) { return ember::test::output_step(case_path(name)); }
+double compare(const std::vector<float>& got, const std::vector<float>& want, double step, const std::string& what) {
+  return ember::test::within_one_step(got, want, step, what);
 }
 
 bool mentions(const std::vector<std::string>& lines, const std::string& prefix) {

@@ -19,6 +19,7 @@
 #include "exir/import/onnx/onnx_importer.h"
 #include "exir/ir/error.h"
 #include "test/exir/model_generator.h"
+#include "test/exir/model_run.h"
 #include "test/support/program_bytes.h"
 #include "test/support/pte_structure.h"
 
@@ -146,33 +147,6 @@ std::vector<std::string> model_folders(const std::string& dir) {
   return names;
 }
 
-// Graph inputs that are not initializers, in order: what input_<i>.pb feed.
-std::vector<std::string> graph_input_names(const std::string& model_path) {
-  std::ifstream in(model_path, std::ios::binary);
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in)) return {};
-  std::set<std::string> inits;
-  for (const onnx::TensorProto& t : model.graph().initializer()) inits.insert(t.name());
-  std::vector<std::string> names;
-  for (const onnx::ValueInfoProto& vi : model.graph().input()) {
-    if (!inits.count(vi.name())) names.push_back(vi.name());
-  }
-  return names;
-}
-
-// Input shapes fixed to the test data's (as --input-shape would), for models
-// with a symbolic batch dimension.
-exir::ConvertOptions convert_options(const std::string& model_dir, const char* backend) {
-  exir::ConvertOptions options;
-  options.backend = backend;
-  const std::vector<std::string> names = graph_input_names(model_dir + "/model.onnx");
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string input = model_dir + "/test_data_set_0/input_" + std::to_string(i) + ".pb";
-    if (exists(input)) options.import.input_shapes[names[i]] = exir::read_onnx_tensor_file(input).sizes();
-  }
-  return options;
-}
-
 // Converts every model the generator wrote with both backends; each .pte
 // must keep the structural rules and read back to the same bytes.
 void check_generated(const char* script) {
@@ -185,7 +159,8 @@ void check_generated(const char* script) {
       SCOPED_TRACE(name + " --backend " + backend);
       exir::ConvertResult converted;
       try {
-        converted = exir::convert_onnx(dir + "/" + name + "/model.onnx", convert_options(dir + "/" + name, backend));
+        converted = exir::convert_onnx(dir + "/" + name + "/model.onnx",
+                                       ember::test::options_for_test_data(dir + "/" + name, backend));
       } catch (const exir::Error& e) {
         ADD_FAILURE() << "exir convert: " << e.what();
         continue;

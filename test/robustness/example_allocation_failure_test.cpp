@@ -27,16 +27,8 @@
 namespace ember::test {
 namespace {
 
-struct Model {
-  const char* script;
-  const char* name;
-  const char* backend;
-};
 
-// How ctest lists the case (gtest would print the struct's bytes).
-void PrintTo(const Model& m, std::ostream* os) { *os << m.name << "/" << m.backend; }
-
-const Model kModels[] = {
+const ExampleModel kModels[] = {
     {EXIR_GEN_QDQ_MODELS, "qdq_cnn224", "xnnpack"}, {EXIR_GEN_QDQ_MODELS, "qdq_cnn224", "portable"},
     {EXIR_GEN_QDQ_MODELS, "qdq_mbv2", "xnnpack"},   {EXIR_GEN_QDQ_MODELS, "qdq_mbv2", "portable"},
     {EXIR_GEN_QDQ_MODELS, "qdq_tblock", "xnnpack"}, {EXIR_GEN_QDQ_MODELS, "qdq_tblock", "portable"},
@@ -60,7 +52,7 @@ std::vector<size_t> spread(size_t total, size_t n) {
   return ks;
 }
 
-class ExampleAllocationFailureTest : public ::testing::TestWithParam<Model> {
+class ExampleAllocationFailureTest : public ::testing::TestWithParam<ExampleModel> {
  protected:
   static void SetUpTestSuite() {
     ASSERT_EQ(register_all_kernels_and_backends(), Error::Ok);
@@ -69,7 +61,7 @@ class ExampleAllocationFailureTest : public ::testing::TestWithParam<Model> {
 };
 
 TEST_P(ExampleAllocationFailureTest, SampledAllocationFailuresAreErrors) {
-  const Model& m = GetParam();
+  const ExampleModel& m = GetParam();
   EMBER_REQUIRE_GENERATED_MODELS(m.script);
   ExampleProgram p;
   ASSERT_TRUE(convert_example(m.script, m.name, m.backend, &p));

@@ -24,16 +24,8 @@
 namespace ember::test {
 namespace {
 
-struct Model {
-  const char* script;
-  const char* name;
-  const char* backend;
-};
 
-// How ctest lists the case (gtest would print the struct's bytes).
-void PrintTo(const Model& m, std::ostream* os) { *os << m.name << "/" << m.backend; }
-
-const Model kModels[] = {
+const ExampleModel kModels[] = {
     {EXIR_GEN_QDQ_MODELS, "qdq_cnn", "xnnpack"},   {EXIR_GEN_QDQ_MODELS, "qdq_cnn", "portable"},
     {EXIR_GEN_QDQ_MODELS, "qdq_mlp", "xnnpack"},   {EXIR_GEN_QDQ_MODELS, "qdq_mlp", "portable"},
     {EXIR_GEN_QDQ_MODELS, "qdq_tblock", "xnnpack"}, {EXIR_GEN_QDQ_MODELS, "qdq_tblock", "portable"},
@@ -44,7 +36,7 @@ size_t positions_per_file() {
   return env != nullptr ? static_cast<size_t>(std::strtoul(env, nullptr, 10)) : 2000;
 }
 
-class ExampleMutationTest : public ::testing::TestWithParam<Model> {
+class ExampleMutationTest : public ::testing::TestWithParam<ExampleModel> {
  protected:
   static void SetUpTestSuite() {
     ASSERT_EQ(register_all_kernels_and_backends(), Error::Ok);
@@ -53,7 +45,7 @@ class ExampleMutationTest : public ::testing::TestWithParam<Model> {
 };
 
 TEST_P(ExampleMutationTest, SampledBytesFlipped) {
-  const Model& m = GetParam();
+  const ExampleModel& m = GetParam();
   EMBER_REQUIRE_GENERATED_MODELS(m.script);
   ExampleProgram p;
   ASSERT_TRUE(convert_example(m.script, m.name, m.backend, &p));

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,16 @@
 #include "runtime/module/host_value.h"
 
 namespace ember::test {
+
+// One generated model and backend, a parameter of the example-model tests.
+struct ExampleModel {
+  const char* script;
+  const char* name;
+  const char* backend;
+};
+
+// How ctest lists the case (gtest would print the struct's bytes).
+inline void PrintTo(const ExampleModel& m, std::ostream* os) { *os << m.name << "/" << m.backend; }
 
 struct ExampleProgram {
   std::string label;  // "qdq_mlp/xnnpack"
